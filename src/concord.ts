@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import type { Clock } from './platform/clocks/clock.js';
+import { connectDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from './platform/db/embedded-server.js';
+import { runMigrations } from './platform/db/migrations.js';
+import { createApp } from './platform/http/app.js';
+import { createViewEnvironment } from './platform/views/render.js';
+import { allRoutes, navigationFor } from './routes.js';
+import { createServices, type Services } from './services.js';
+
+export type OpenDatabase = DatabaseHandle & { url: string; embedded: EmbeddedServer | null };
+
+/** The configured PostgreSQL, or the embedded one in the data folder when no DATABASE_URL is set. */
+export async function openDatabase(config: Config, onLog?: (line: string) => void): Promise<OpenDatabase> {
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, onLog });
+  const url = config.databaseUrl ?? embedded!.url;
+  try {
+    const handle = connectDatabase(url, config.databasePoolSize);
+    await runMigrations(handle.pool);
+    return {
+      ...handle,
+      url,
+      embedded,
+      async close() {
+        await handle.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+export type Concord = { app: FastifyInstance; services: Services };
+
+/** Services, then the app over them: explicit wiring, so a test can hand in its own database and clock. */
+export async function buildConcord(database: DatabaseHandle, clock: Clock, config: Config, logger: boolean | Record<string, unknown> = false): Promise<Concord> {
+  const services = createServices(database.db, clock, config);
+  const app = await createApp({
+    routes: allRoutes(services, database.pool, config.cookieSecure),
+    sessions: services.sessions,
+    loadActor: (userId, teamId, via) => services.directory.loadActor(userId, teamId, via),
+    apiTokens: services.apiTokens,
+    guard: services.guard,
+    audit: services.audit,
+    views: createViewEnvironment({ watch: config.env === 'development' }),
+    cookieSecure: config.cookieSecure,
+    trustProxy: config.trustProxy,
+    logger,
+    navigation: navigationFor,
+  });
+  return { app, services };
+}

@@ -1,0 +1,484 @@
+import { and, eq } from 'drizzle-orm';
+import type { Actor } from '../../platform/access/actor.js';
+import { auditActorOf } from '../../platform/access/actor.js';
+import { hasPermission } from '../../platform/access/decide.js';
+import type { AccessGuard } from '../../platform/access/guard.js';
+import { ROLES, type Role } from '../../platform/access/policy.js';
+import type { ActorSource } from '../../platform/auth/actor-source.js';
+import type { AuditTrail } from '../../platform/audit/trail.js';
+import type { Clock } from '../../platform/clocks/clock.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { conflict, DomainError, invalid, notFound } from '../../platform/errors.js';
+import { parseOrThrow } from '../../platform/validation.js';
+import {
+  agencyInput,
+  canEndMembership,
+  membershipInput,
+  newUserInput,
+  teamInput,
+  userInput,
+  type AgencyInput,
+} from './rules.js';
+import { agency, appUser, team, teamMembership } from './schema.js';
+import * as store from './store.js';
+
+/** What the directory needs from authentication: ending access at once, and setting passwords. */
+export type CredentialKeeper = {
+  endAccess(tx: Queryable, userId: string): Promise<{ sessions: number; tokens: number }>;
+  setPassword(tx: Queryable, userId: string, password: string, context: { email?: string; name?: string }): Promise<string | null>;
+};
+
+function isUniqueViolation(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } })?.cause ?? error;
+  return (cause as { code?: string })?.code === '23505';
+}
+
+export class DirectoryService implements ActorSource {
+  private credentials: CredentialKeeper | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditTrail,
+    private readonly guard: AccessGuard,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Authentication and the directory each need the other; this closes the loop at wiring time. */
+  useCredentials(keeper: CredentialKeeper) {
+    this.credentials = keeper;
+  }
+
+  private get keeper(): CredentialKeeper {
+    if (!this.credentials) throw new Error('DirectoryService used before useCredentials() was called');
+    return this.credentials;
+  }
+
+  // ---- ActorSource -------------------------------------------------------------------------
+
+  async findAccountByEmail(email: string) {
+    const user = await store.findUserByEmail(this.db, email.trim().toLowerCase());
+    return user ? { userId: user.id, name: user.name, agencyId: user.agencyId, active: user.active } : null;
+  }
+
+  async loadActor(userId: string, teamId: string | null, via: Actor['via']): Promise<Actor | null> {
+    const user = await store.findUser(this.db, userId);
+    if (!user?.active) return null;
+    const options = await store.actingOptions(this.db, userId);
+    const chosen = (teamId && options.find((o) => o.teamId === teamId)) || options[0];
+    if (!chosen) return null;
+    return {
+      userId: user.id,
+      name: user.name,
+      email: user.email,
+      agencyId: chosen.agencyId,
+      agencyName: chosen.agencyName,
+      teamId: chosen.teamId,
+      teamName: chosen.teamName,
+      roles: chosen.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+      via,
+    };
+  }
+
+  actingOptions(actor: Actor) {
+    return store.actingOptions(this.db, actor.userId);
+  }
+
+  // ---- Agencies ----------------------------------------------------------------------------
+
+  async listAgencies(actor: Actor) {
+    await this.guard.require(actor, 'directory.view');
+    return store.listAgencies(this.db);
+  }
+
+  async getAgency(actor: Actor, id: string) {
+    await this.guard.require(actor, 'directory.view');
+    const found = await store.findAgency(this.db, id);
+    if (!found) throw notFound('DIRECTORY.AGENCY_NOT_FOUND', 'There is no agency with that reference.');
+    const teams = await store.listTeams(this.db, id);
+    return { ...found, teams, canManage: this.canManage(actor, id) };
+  }
+
+  canManage(actor: Actor, agencyId: string): boolean {
+    return hasPermission(actor, 'directory.manage') && (actor.roles.includes('partnership_administrator') || actor.agencyId === agencyId);
+  }
+
+  async createAgency(actor: Actor, input: unknown) {
+    await this.guard.require(actor, 'directory.manage_agencies');
+    const values = parseOrThrow(agencyInput, input, 'DIRECTORY.AGENCY_INVALID');
+    const now = this.clock.now();
+    return this.writeUnique('name', 'An agency with that name is already in the partnership', () =>
+      this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+        const [row] = await tx.insert(agency).values({ ...values, createdAt: now, updatedAt: now }).returning();
+        record({ action: 'directory.agency_created', subject: { type: 'agency', id: row!.id }, details: { ...values } });
+        return row!;
+      }),
+    );
+  }
+
+  async updateAgency(actor: Actor, id: string, input: unknown) {
+    await this.guard.require(actor, 'directory.manage_agencies', {}, { type: 'agency', id });
+    const values: AgencyInput = parseOrThrow(agencyInput, input, 'DIRECTORY.AGENCY_INVALID');
+    return this.writeUnique('name', 'An agency with that name is already in the partnership', () =>
+      this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+        const before = await store.findAgency(tx, id);
+        if (!before) throw notFound('DIRECTORY.AGENCY_NOT_FOUND', 'There is no agency with that reference.');
+        const [row] = await tx.update(agency).set({ ...values, updatedAt: this.clock.now() }).where(eq(agency.id, id)).returning();
+        record({ action: 'directory.agency_updated', subject: { type: 'agency', id }, details: { changes: changesBetween(before, values) } });
+        return row!;
+      }),
+    );
+  }
+
+  async setAgencyActive(actor: Actor, id: string, active: boolean) {
+    await this.guard.require(actor, 'directory.manage_agencies', {}, { type: 'agency', id });
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const [row] = await tx.update(agency).set({ active, updatedAt: this.clock.now() }).where(eq(agency.id, id)).returning();
+      if (!row) throw notFound('DIRECTORY.AGENCY_NOT_FOUND', 'There is no agency with that reference.');
+      record({ action: active ? 'directory.agency_reactivated' : 'directory.agency_deactivated', subject: { type: 'agency', id } });
+      return row;
+    });
+  }
+
+  // ---- Teams -------------------------------------------------------------------------------
+
+  async getTeam(actor: Actor, id: string) {
+    await this.guard.require(actor, 'directory.view');
+    const found = await store.findTeam(this.db, id);
+    if (!found) throw notFound('DIRECTORY.TEAM_NOT_FOUND', 'There is no team with that reference.');
+    const members = await store.membersOf(this.db, id);
+    return { ...found, members, canManage: this.canManage(actor, found.agencyId) };
+  }
+
+  async listTeams(actor: Actor, agencyId: string) {
+    await this.guard.require(actor, 'directory.view');
+    return store.listTeams(this.db, agencyId);
+  }
+
+  async createTeam(actor: Actor, agencyId: string, input: unknown) {
+    await this.guard.require(actor, 'directory.manage', { agencyId }, { type: 'agency', id: agencyId });
+    const values = parseOrThrow(teamInput, input, 'DIRECTORY.TEAM_INVALID');
+    const owner = await store.findAgency(this.db, agencyId);
+    if (!owner) throw notFound('DIRECTORY.AGENCY_NOT_FOUND', 'There is no agency with that reference.');
+    if (!owner.active) throw conflict('DIRECTORY.AGENCY_INACTIVE', `${owner.name} is deactivated: reactivate it before adding teams.`);
+    const now = this.clock.now();
+    return this.writeUnique('name', `${owner.name} already has a team with that name`, () =>
+      this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+        const [row] = await tx.insert(team).values({ ...values, agencyId, createdAt: now, updatedAt: now }).returning();
+        record({ action: 'directory.team_created', subject: { type: 'team', id: row!.id }, details: { agencyId, ...values } });
+        return row!;
+      }),
+    );
+  }
+
+  async updateTeam(actor: Actor, id: string, input: unknown) {
+    const existing = await store.findTeam(this.db, id);
+    if (!existing) throw notFound('DIRECTORY.TEAM_NOT_FOUND', 'There is no team with that reference.');
+    await this.guard.require(actor, 'directory.manage', { agencyId: existing.agencyId }, { type: 'team', id });
+    const values = parseOrThrow(teamInput, input, 'DIRECTORY.TEAM_INVALID');
+    return this.writeUnique('name', `${existing.agencyName} already has a team with that name`, () =>
+      this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+        const [row] = await tx.update(team).set({ ...values, updatedAt: this.clock.now() }).where(eq(team.id, id)).returning();
+        record({ action: 'directory.team_updated', subject: { type: 'team', id }, details: { changes: changesBetween(existing, values) } });
+        return row!;
+      }),
+    );
+  }
+
+  async setTeamActive(actor: Actor, id: string, active: boolean) {
+    const existing = await store.findTeam(this.db, id);
+    if (!existing) throw notFound('DIRECTORY.TEAM_NOT_FOUND', 'There is no team with that reference.');
+    await this.guard.require(actor, 'directory.manage', { agencyId: existing.agencyId }, { type: 'team', id });
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const [row] = await tx.update(team).set({ active, updatedAt: this.clock.now() }).where(eq(team.id, id)).returning();
+      record({ action: active ? 'directory.team_reactivated' : 'directory.team_deactivated', subject: { type: 'team', id } });
+      return row!;
+    });
+  }
+
+  // ---- Users -------------------------------------------------------------------------------
+
+  async listUsers(actor: Actor, filters: store.UserFilters) {
+    await this.guard.require(actor, 'directory.view');
+    // Inactive accounts are an administrator's concern; everyone else sees the working directory.
+    const includeInactive = Boolean(filters.includeInactive) && hasPermission(actor, 'directory.manage');
+    return store.listUsers(this.db, { ...filters, includeInactive });
+  }
+
+  async getUser(actor: Actor, id: string) {
+    await this.guard.require(actor, 'directory.view');
+    const user = await store.findUser(this.db, id);
+    if (!user) throw notFound('DIRECTORY.USER_NOT_FOUND', 'There is no user with that reference.');
+    const canManage = this.canManage(actor, user.agencyId);
+    if (!user.active && !canManage) throw notFound('DIRECTORY.USER_NOT_FOUND', 'There is no user with that reference.');
+    const memberships = await store.membershipsOf(this.db, id, !canManage);
+    const owner = await store.findAgency(this.db, user.agencyId);
+    return { ...user, agencyName: owner?.name ?? '', memberships, canManage };
+  }
+
+  async createUser(actor: Actor, agencyId: string, input: unknown) {
+    const values = parseOrThrow(newUserInput, input, 'DIRECTORY.USER_INVALID');
+    await this.guard.require(actor, 'directory.manage', { agencyId, grantsRoles: values.roles }, { type: 'agency', id: agencyId });
+    const password = typeof (input as { password?: unknown })?.password === 'string' ? (input as { password: string }).password : '';
+    const target = await store.findTeam(this.db, values.teamId);
+    if (!target || target.agencyId !== agencyId) {
+      throw invalid('DIRECTORY.USER_INVALID', [{ field: 'teamId', message: 'Select a team in this agency' }]);
+    }
+    if (!target.active) throw invalid('DIRECTORY.USER_INVALID', [{ field: 'teamId', message: 'That team is deactivated: select an active team' }]);
+    const now = this.clock.now();
+    return this.writeUnique('email', 'A user with that email address already exists', () =>
+      this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+        const [user] = await tx
+          .insert(appUser)
+          .values({ agencyId, email: values.email, name: values.name, jobTitle: values.jobTitle, phone: values.phone, createdAt: now, updatedAt: now })
+          .returning();
+        const problem = await this.keeper.setPassword(tx, user!.id, password, { email: values.email, name: values.name });
+        if (problem) throw invalid('DIRECTORY.USER_INVALID', [{ field: 'password', message: problem }]);
+        const [membership] = await tx.insert(teamMembership).values({ userId: user!.id, teamId: values.teamId, roles: values.roles, createdAt: now }).returning();
+        record({
+          action: 'directory.user_created',
+          subject: { type: 'user', id: user!.id },
+          details: { agencyId, email: values.email, name: values.name, teamId: values.teamId, roles: values.roles, membershipId: membership!.id },
+        });
+        return user!;
+      }),
+    );
+  }
+
+  async updateUser(actor: Actor, id: string, input: unknown) {
+    const existing = await this.requireManagedUser(actor, id);
+    const values = parseOrThrow(userInput, input, 'DIRECTORY.USER_INVALID');
+    return this.writeUnique('email', 'A user with that email address already exists', () =>
+      this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+        const [row] = await tx.update(appUser).set({ ...values, updatedAt: this.clock.now() }).where(eq(appUser.id, id)).returning();
+        record({ action: 'directory.user_updated', subject: { type: 'user', id }, details: { changes: changesBetween(existing, values) } });
+        return row!;
+      }),
+    );
+  }
+
+  /** Deactivation ends every session and API token of the user in the same transaction: access stops at once. */
+  async deactivateUser(actor: Actor, id: string) {
+    const existing = await this.requireManagedUser(actor, id);
+    if (id === actor.userId) throw conflict('DIRECTORY.CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own account. Ask another administrator.');
+    if (!existing.active) throw conflict('DIRECTORY.USER_ALREADY_INACTIVE', `${existing.name} is already deactivated.`);
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const now = this.clock.now();
+      await tx.update(appUser).set({ active: false, deactivatedAt: now, updatedAt: now }).where(eq(appUser.id, id));
+      const ended = await this.keeper.endAccess(tx, id);
+      record({ action: 'directory.user_deactivated', subject: { type: 'user', id }, details: { sessionsEnded: ended.sessions, tokensRevoked: ended.tokens } });
+      return ended;
+    });
+  }
+
+  async reactivateUser(actor: Actor, id: string) {
+    const existing = await this.requireManagedUser(actor, id);
+    if (existing.active) throw conflict('DIRECTORY.USER_ALREADY_ACTIVE', `${existing.name} is already active.`);
+    await this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      await tx.update(appUser).set({ active: true, deactivatedAt: null, updatedAt: this.clock.now() }).where(eq(appUser.id, id));
+      record({ action: 'directory.user_reactivated', subject: { type: 'user', id } });
+    });
+  }
+
+  async resetPassword(actor: Actor, id: string, password: unknown) {
+    const existing = await this.requireManagedUser(actor, id);
+    await this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const problem = await this.keeper.setPassword(tx, id, typeof password === 'string' ? password : '', existing);
+      if (problem) throw invalid('DIRECTORY.PASSWORD_INVALID', [{ field: 'password', message: problem }]);
+      // A reset is often done because an account may be compromised: end what is open now.
+      await this.keeper.endAccess(tx, id);
+      record({ action: 'directory.password_reset', subject: { type: 'user', id } });
+    });
+  }
+
+  // ---- Memberships -------------------------------------------------------------------------
+
+  async addMembership(actor: Actor, userId: string, input: unknown) {
+    const user = await this.requireManagedUser(actor, userId);
+    const values = parseOrThrow(membershipInput, input, 'DIRECTORY.MEMBERSHIP_INVALID');
+    await this.guard.require(actor, 'directory.manage', { agencyId: user.agencyId, grantsRoles: values.roles }, { type: 'user', id: userId });
+    const target = await store.findTeam(this.db, values.teamId);
+    if (!target || target.agencyId !== user.agencyId || !target.active) {
+      throw invalid('DIRECTORY.MEMBERSHIP_INVALID', [{ field: 'teamId', message: `Select an active team in ${user.name}'s agency` }]);
+    }
+    return this.writeUnique('teamId', `${user.name} is already a member of ${target.name}`, () =>
+      this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+        const [row] = await tx.insert(teamMembership).values({ userId, teamId: values.teamId, roles: values.roles, createdAt: this.clock.now() }).returning();
+        record({ action: 'directory.membership_added', subject: { type: 'user', id: userId }, details: { membershipId: row!.id, teamId: values.teamId, roles: values.roles } });
+        return row!;
+      }),
+    );
+  }
+
+  async changeRoles(actor: Actor, membershipId: string, roles: unknown) {
+    const membership = await this.requireManagedMembership(actor, membershipId);
+    const values = parseOrThrow(membershipInput.pick({ roles: true }), { roles }, 'DIRECTORY.MEMBERSHIP_INVALID');
+    await this.guard.require(actor, 'directory.manage', { agencyId: membership.agencyId, grantsRoles: values.roles }, { type: 'user', id: membership.userId });
+    if (membership.userId === actor.userId && membership.roles.some((r) => !values.roles.includes(r as Role)) && membership.teamId === actor.teamId) {
+      throw conflict('DIRECTORY.CANNOT_REMOVE_OWN_ROLES', 'You cannot remove roles from the team you are acting for. Ask another administrator.');
+    }
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      await tx.update(teamMembership).set({ roles: values.roles }).where(eq(teamMembership.id, membershipId));
+      record({
+        action: 'directory.membership_changed',
+        subject: { type: 'user', id: membership.userId },
+        details: { membershipId, teamId: membership.teamId, before: membership.roles, after: values.roles },
+      });
+    });
+  }
+
+  async endMembership(actor: Actor, membershipId: string) {
+    const membership = await this.requireManagedMembership(actor, membershipId);
+    const activeCount = await store.countActiveMemberships(this.db, membership.userId);
+    if (!canEndMembership(activeCount)) {
+      throw conflict('DIRECTORY.LAST_MEMBERSHIP', 'This is the user’s only team. Add them to another team first, or deactivate the user.');
+    }
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      await tx.update(teamMembership).set({ active: false, endedAt: this.clock.now() }).where(eq(teamMembership.id, membershipId));
+      record({ action: 'directory.membership_ended', subject: { type: 'user', id: membership.userId }, details: { membershipId, teamId: membership.teamId } });
+    });
+  }
+
+  // ---- Bulk import (demo partnership, onboarding) -------------------------------------------
+
+  /** True when the directory has no agencies yet: a new installation. */
+  async isEmpty(): Promise<boolean> {
+    const [row] = await this.db.select({ id: agency.id }).from(agency).limit(1);
+    return !row;
+  }
+
+  /**
+   * Loads a whole partnership in one transaction, as the system (not a signed-in user), with one audit
+   * event per record. Every user gets the same initial password, which must meet the password policy.
+   */
+  async importPartnership(data: PartnershipImport, password: string, source: string) {
+    const now = this.clock.now();
+    return this.audit.transaction(null, async (tx, record) => {
+      const agencyIds = new Map<string, string>();
+      const teamIds = new Map<string, string>();
+      for (const a of data.agencies) {
+        const values = parseOrThrow(agencyInput, a, 'DIRECTORY.IMPORT_INVALID');
+        const [row] = await tx.insert(agency).values({ ...values, createdAt: now, updatedAt: now }).returning();
+        agencyIds.set(a.name, row!.id);
+        record({ action: 'directory.agency_created', subject: { type: 'agency', id: row!.id }, details: { ...values, source } });
+        for (const t of a.teams) {
+          const teamValues = parseOrThrow(teamInput, t, 'DIRECTORY.IMPORT_INVALID');
+          const [teamRow] = await tx.insert(team).values({ ...teamValues, agencyId: row!.id, createdAt: now, updatedAt: now }).returning();
+          teamIds.set(`${a.name}/${t.name}`, teamRow!.id);
+          record({ action: 'directory.team_created', subject: { type: 'team', id: teamRow!.id }, details: { agencyId: row!.id, ...teamValues, source } });
+        }
+      }
+      for (const u of data.users) {
+        const agencyId = agencyIds.get(u.agency);
+        if (!agencyId) throw new Error(`Import names an agency it does not define: ${u.agency}`);
+        const values = parseOrThrow(userInput, u, 'DIRECTORY.IMPORT_INVALID');
+        const active = u.active ?? true;
+        const [user] = await tx
+          .insert(appUser)
+          .values({ ...values, agencyId, active, deactivatedAt: active ? null : now, createdAt: now, updatedAt: now })
+          .returning();
+        const problem = await this.keeper.setPassword(tx, user!.id, password, {});
+        if (problem) throw new Error(`The import password is not acceptable: ${problem}`);
+        for (const m of u.memberships) {
+          const teamId = teamIds.get(`${u.agency}/${m.team}`);
+          if (!teamId) throw new Error(`Import names a team it does not define: ${u.agency}/${m.team}`);
+          await tx.insert(teamMembership).values({ userId: user!.id, teamId, roles: m.roles, createdAt: now });
+        }
+        record({ action: 'directory.user_created', subject: { type: 'user', id: user!.id }, details: { agencyId, email: values.email, memberships: u.memberships, source } });
+      }
+      return { agencies: agencyIds.size, teams: teamIds.size, users: data.users.length };
+    });
+  }
+
+  /**
+   * For the first administrator of a new installation (or recovery): adds a user as the system,
+   * creating their agency and team when they do not exist yet.
+   */
+  async createUserFromCommandLine(
+    input: { agency: string; agencyType: AgencyInput['type']; team: string; email: string; name: string; roles: Role[] },
+    password: string,
+  ) {
+    const now = this.clock.now();
+    const user = parseOrThrow(userInput, { email: input.email, name: input.name }, 'DIRECTORY.USER_INVALID');
+    const roles = parseOrThrow(membershipInput.shape.roles, input.roles, 'DIRECTORY.USER_INVALID');
+    return this.writeUnique('email', 'A user with that email address already exists', () =>
+      this.audit.transaction(null, async (tx, record) => {
+        let [owner] = await tx.select().from(agency).where(eq(agency.name, input.agency)).limit(1);
+        if (!owner) {
+          const values = parseOrThrow(agencyInput, { name: input.agency, type: input.agencyType }, 'DIRECTORY.AGENCY_INVALID');
+          [owner] = await tx.insert(agency).values({ ...values, createdAt: now, updatedAt: now }).returning();
+          record({ action: 'directory.agency_created', subject: { type: 'agency', id: owner!.id }, details: { ...values, source: 'command line' } });
+        }
+        let [home] = await tx.select().from(team).where(and(eq(team.agencyId, owner!.id), eq(team.name, input.team))).limit(1);
+        if (!home) {
+          const values = parseOrThrow(teamInput, { name: input.team }, 'DIRECTORY.TEAM_INVALID');
+          [home] = await tx.insert(team).values({ ...values, agencyId: owner!.id, createdAt: now, updatedAt: now }).returning();
+          record({ action: 'directory.team_created', subject: { type: 'team', id: home!.id }, details: { ...values, agencyId: owner!.id, source: 'command line' } });
+        }
+        const [row] = await tx.insert(appUser).values({ ...user, agencyId: owner!.id, createdAt: now, updatedAt: now }).returning();
+        const problem = await this.keeper.setPassword(tx, row!.id, password, user);
+        if (problem) throw invalid('DIRECTORY.PASSWORD_INVALID', [{ field: 'password', message: problem }]);
+        await tx.insert(teamMembership).values({ userId: row!.id, teamId: home!.id, roles, createdAt: now });
+        record({ action: 'directory.user_created', subject: { type: 'user', id: row!.id }, details: { email: user.email, teamId: home!.id, roles, source: 'command line' } });
+        return row!;
+      }),
+    );
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private async requireManagedUser(actor: Actor, id: string) {
+    const user = await store.findUser(this.db, id);
+    if (!user) throw notFound('DIRECTORY.USER_NOT_FOUND', 'There is no user with that reference.');
+    await this.guard.require(actor, 'directory.manage', { agencyId: user.agencyId }, { type: 'user', id });
+    return user;
+  }
+
+  private async requireManagedMembership(actor: Actor, membershipId: string) {
+    const [row] = await this.db
+      .select({ id: teamMembership.id, userId: teamMembership.userId, teamId: teamMembership.teamId, roles: teamMembership.roles, agencyId: team.agencyId })
+      .from(teamMembership)
+      .innerJoin(team, eq(team.id, teamMembership.teamId))
+      .where(and(eq(teamMembership.id, membershipId), eq(teamMembership.active, true)))
+      .limit(1);
+    if (!row) throw notFound('DIRECTORY.MEMBERSHIP_NOT_FOUND', 'There is no current team membership with that reference.');
+    await this.guard.require(actor, 'directory.manage', { agencyId: row.agencyId }, { type: 'user', id: row.userId });
+    return row;
+  }
+
+  /** Turns a unique-constraint race into the same message a pre-check would give. */
+  private async writeUnique<T>(field: string, message: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof DomainError || !isUniqueViolation(error)) throw error;
+      throw conflict('DIRECTORY.DUPLICATE', message, [{ field, message }]);
+    }
+  }
+}
+
+function changesBetween(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (before[key] !== value) changes[key] = { from: before[key] ?? null, to: value };
+  }
+  return changes;
+}
+
+
+export type PartnershipImport = {
+  agencies: {
+    name: string;
+    type: AgencyInput['type'];
+    email?: string;
+    phone?: string;
+    teams: { name: string; description?: string; email?: string; phone?: string }[];
+  }[];
+  users: {
+    email: string;
+    name: string;
+    jobTitle?: string;
+    agency: string;
+    active?: boolean;
+    memberships: { team: string; roles: Role[] }[];
+  }[];
+};

@@ -1,0 +1,155 @@
+import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { Queryable } from '../../platform/db/database.js';
+import { escapeLike } from '../../platform/audit/trail.js';
+import { agency, appUser, team, teamMembership } from './schema.js';
+
+export type AgencyRow = typeof agency.$inferSelect;
+export type TeamRow = typeof team.$inferSelect;
+export type UserRow = typeof appUser.$inferSelect;
+export type MembershipRow = typeof teamMembership.$inferSelect;
+
+export async function listAgencies(db: Queryable) {
+  return db
+    .select({
+      id: agency.id,
+      name: agency.name,
+      type: agency.type,
+      active: agency.active,
+      teamCount: sql<number>`(select count(*)::int from ${team} where ${team.agencyId} = ${agency.id} and ${team.active})`,
+      userCount: sql<number>`(select count(*)::int from ${appUser} where ${appUser.agencyId} = ${agency.id} and ${appUser.active})`,
+    })
+    .from(agency)
+    .orderBy(asc(agency.name));
+}
+
+export async function findAgency(db: Queryable, id: string): Promise<AgencyRow | null> {
+  const [row] = await db.select().from(agency).where(eq(agency.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function listTeams(db: Queryable, agencyId: string) {
+  return db
+    .select({
+      id: team.id,
+      agencyId: team.agencyId,
+      name: team.name,
+      description: team.description,
+      active: team.active,
+      memberCount: sql<number>`(select count(*)::int from ${teamMembership} where ${teamMembership.teamId} = ${team.id} and ${teamMembership.active})`,
+    })
+    .from(team)
+    .where(eq(team.agencyId, agencyId))
+    .orderBy(asc(team.name));
+}
+
+export async function findTeam(db: Queryable, id: string): Promise<(TeamRow & { agencyName: string }) | null> {
+  const [row] = await db
+    .select({ team, agencyName: agency.name })
+    .from(team)
+    .innerJoin(agency, eq(agency.id, team.agencyId))
+    .where(eq(team.id, id))
+    .limit(1);
+  return row ? { ...row.team, agencyName: row.agencyName } : null;
+}
+
+export async function findUser(db: Queryable, id: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(appUser).where(eq(appUser.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(appUser).where(eq(appUser.email, email)).limit(1);
+  return row ?? null;
+}
+
+export type UserFilters = { agencyId?: string; teamId?: string; text?: string; includeInactive?: boolean };
+
+export async function listUsers(db: Queryable, filters: UserFilters, limit = 200) {
+  const conditions = [];
+  if (filters.agencyId) conditions.push(eq(appUser.agencyId, filters.agencyId));
+  if (!filters.includeInactive) conditions.push(eq(appUser.active, true));
+  if (filters.text) {
+    const pattern = `%${escapeLike(filters.text)}%`;
+    conditions.push(or(ilike(appUser.name, pattern), ilike(appUser.email, pattern))!);
+  }
+  if (filters.teamId) {
+    conditions.push(
+      sql`exists (select 1 from ${teamMembership} where ${teamMembership.userId} = ${appUser.id} and ${teamMembership.teamId} = ${filters.teamId} and ${teamMembership.active})`,
+    );
+  }
+  return db
+    .select({
+      id: appUser.id,
+      name: appUser.name,
+      email: appUser.email,
+      jobTitle: appUser.jobTitle,
+      active: appUser.active,
+      agencyId: appUser.agencyId,
+      agencyName: agency.name,
+    })
+    .from(appUser)
+    .innerJoin(agency, eq(agency.id, appUser.agencyId))
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(appUser.name))
+    .limit(limit);
+}
+
+export async function membershipsOf(db: Queryable, userId: string, onlyActive = true) {
+  return db
+    .select({
+      id: teamMembership.id,
+      teamId: team.id,
+      teamName: team.name,
+      agencyId: agency.id,
+      agencyName: agency.name,
+      agencyType: agency.type,
+      roles: teamMembership.roles,
+      active: teamMembership.active,
+      createdAt: teamMembership.createdAt,
+      endedAt: teamMembership.endedAt,
+    })
+    .from(teamMembership)
+    .innerJoin(team, eq(team.id, teamMembership.teamId))
+    .innerJoin(agency, eq(agency.id, team.agencyId))
+    .where(and(eq(teamMembership.userId, userId), onlyActive ? eq(teamMembership.active, true) : undefined))
+    .orderBy(asc(teamMembership.createdAt));
+}
+
+export async function membersOf(db: Queryable, teamId: string) {
+  return db
+    .select({ membershipId: teamMembership.id, userId: appUser.id, name: appUser.name, email: appUser.email, roles: teamMembership.roles })
+    .from(teamMembership)
+    .innerJoin(appUser, eq(appUser.id, teamMembership.userId))
+    .where(and(eq(teamMembership.teamId, teamId), eq(teamMembership.active, true), eq(appUser.active, true)))
+    .orderBy(asc(appUser.name));
+}
+
+export async function countActiveMemberships(db: Queryable, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(teamMembership)
+    .where(and(eq(teamMembership.userId, userId), eq(teamMembership.active, true)));
+  return row?.n ?? 0;
+}
+
+export async function teamsByIds(db: Queryable, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.select().from(team).where(inArray(team.id, ids));
+}
+
+/** The teams a user can act for: active memberships of active teams in active agencies. */
+export async function actingOptions(db: Queryable, userId: string) {
+  return db
+    .select({
+      teamId: team.id,
+      teamName: team.name,
+      agencyId: agency.id,
+      agencyName: agency.name,
+      roles: teamMembership.roles,
+    })
+    .from(teamMembership)
+    .innerJoin(team, eq(team.id, teamMembership.teamId))
+    .innerJoin(agency, eq(agency.id, team.agencyId))
+    .where(and(eq(teamMembership.userId, userId), eq(teamMembership.active, true), eq(team.active, true), eq(agency.active, true)))
+    .orderBy(asc(teamMembership.createdAt));
+}

@@ -1,0 +1,47 @@
+/**
+ * Who may do what, as data. Roles are held per team membership: the same person can be a care
+ * coordinator in one team and a practitioner in another. Scoped permissions are narrowed further
+ * by `decide` (an agency administrator acts only within their own agency).
+ */
+export const ROLES = [
+  'practitioner',
+  'care_coordinator',
+  'team_manager',
+  'agency_administrator',
+  'partnership_administrator',
+  'auditor',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  practitioner: 'Practitioner',
+  care_coordinator: 'Care coordinator',
+  team_manager: 'Team manager',
+  agency_administrator: 'Agency administrator',
+  partnership_administrator: 'Partnership administrator',
+  auditor: 'Auditor / Caldicott guardian',
+};
+
+export const PERMISSIONS = {
+  'workspace.view': 'See your own work and account',
+  'account.tokens': 'Create and revoke your own API tokens',
+  'directory.view': 'See the partnership directory',
+  'directory.manage': 'Manage teams, users and memberships (own agency, or all for partnership administrators)',
+  'directory.manage_agencies': 'Add and change agencies in the partnership',
+  'audit.view': 'Browse the audit trail and check its chain',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+
+const EVERY_SIGNED_IN_USER: Permission[] = ['workspace.view', 'account.tokens', 'directory.view'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  practitioner: EVERY_SIGNED_IN_USER,
+  care_coordinator: EVERY_SIGNED_IN_USER,
+  team_manager: EVERY_SIGNED_IN_USER,
+  agency_administrator: [...EVERY_SIGNED_IN_USER, 'directory.manage'],
+  partnership_administrator: [...EVERY_SIGNED_IN_USER, 'directory.manage', 'directory.manage_agencies'],
+  auditor: [...EVERY_SIGNED_IN_USER, 'audit.view'],
+};
+
+/** Roles only a partnership administrator may hand out: they reach across every agency. */
+export const PARTNERSHIP_ROLES: readonly Role[] = ['partnership_administrator'];

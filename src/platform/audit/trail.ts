@@ -1,0 +1,172 @@
+import { and, desc, eq, gte, ilike, lt, lte, or, sql, asc, gt, type SQL } from 'drizzle-orm';
+import type { Clock } from '../clocks/clock.js';
+import { currentRequest } from '../context.js';
+import type { Database, Queryable, Transaction } from '../db/database.js';
+import { auditEvent, auditVerification } from './schema.js';
+import { checkLinks, eventHash, GENESIS_HASH, type ChainBreak } from './chain.js';
+
+/** Who is acting, as the audit trail records them. Null for the system or an anonymous caller. */
+export type AuditActor = { userId: string; name: string; agencyId: string | null; teamId: string | null } | null;
+
+export type AuditEventInput = {
+  action: string;
+  outcome?: 'success' | 'failure' | 'denied';
+  subject?: { type: string; id: string };
+  personId?: string;
+  details?: Record<string, unknown>;
+};
+
+export type RecordEvent = (event: AuditEventInput) => void;
+
+export type AuditFilters = {
+  who?: string;
+  action?: string;
+  subjectType?: string;
+  subjectId?: string;
+  from?: Date;
+  to?: Date;
+  beforeId?: number;
+};
+
+export type VerificationResult = {
+  intact: boolean;
+  eventsChecked: number;
+  firstBroken: ChainBreak | null;
+  headHash: string;
+  checkedAt: Date;
+};
+
+// Every writer takes this lock before reading the chain's head, so links are made one at a time.
+const CHAIN_LOCK = 724_110_002;
+const VERIFY_BATCH = 5000;
+
+export class AuditTrail {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs `work` in one transaction; the events it records are written in that same transaction,
+   * just before it commits. If they cannot be written, the whole action fails.
+   */
+  async transaction<T>(actor: AuditActor, work: (tx: Transaction, record: RecordEvent) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      const pending: AuditEventInput[] = [];
+      const result = await work(tx, (event) => pending.push(event));
+      if (pending.length > 0) await this.append(tx, actor, pending);
+      return result;
+    });
+  }
+
+  /** Records events in a transaction of their own: refusals and failures, whose action wrote nothing else. */
+  async recordNow(actor: AuditActor, ...events: AuditEventInput[]): Promise<void> {
+    await this.db.transaction((tx) => this.append(tx, actor, events));
+  }
+
+  async append(tx: Transaction, actor: AuditActor, events: AuditEventInput[]): Promise<void> {
+    const request = currentRequest();
+    await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
+    const [head] = await tx.select({ hash: auditEvent.hash }).from(auditEvent).orderBy(desc(auditEvent.id)).limit(1);
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const occurredAt = this.clock.now();
+    for (const input of events) {
+      const idRow = await tx.execute<{ id: string }>(sql`select nextval(pg_get_serial_sequence('audit_event', 'id')) as id`);
+      const fields = {
+        id: Number(idRow.rows[0]!.id),
+        occurredAt,
+        actorUserId: actor?.userId ?? null,
+        actorName: actor?.name ?? null,
+        actorAgencyId: actor?.agencyId ?? null,
+        actorTeamId: actor?.teamId ?? null,
+        action: input.action,
+        outcome: input.outcome ?? 'success',
+        subjectType: input.subject?.type ?? null,
+        subjectId: input.subject?.id ?? null,
+        personId: input.personId ?? null,
+        requestId: request?.requestId ?? null,
+        sourceIp: request?.sourceIp ?? null,
+        details: input.details ?? {},
+      };
+      const hash = eventHash(prevHash, fields);
+      await tx.insert(auditEvent).values({ ...fields, prevHash, hash });
+      prevHash = hash;
+    }
+  }
+
+  /** Re-computes every link of the chain, oldest first, and records the result. */
+  async verify(checkedBy: string): Promise<VerificationResult> {
+    let expectedPrev = GENESIS_HASH;
+    let afterId = 0;
+    let checked = 0;
+    let firstBroken: ChainBreak | null = null;
+    for (;;) {
+      const batch = await this.db
+        .select()
+        .from(auditEvent)
+        .where(gt(auditEvent.id, afterId))
+        .orderBy(asc(auditEvent.id))
+        .limit(VERIFY_BATCH);
+      if (batch.length === 0) break;
+      const outcome = checkLinks(expectedPrev, batch);
+      if ('broken' in outcome) {
+        firstBroken = outcome.broken;
+        checked += batch.findIndex((e) => e.id === outcome.broken.id) + 1;
+        break;
+      }
+      checked += batch.length;
+      expectedPrev = outcome.head;
+      afterId = batch[batch.length - 1]!.id;
+    }
+    const result: VerificationResult = {
+      intact: firstBroken === null,
+      eventsChecked: checked,
+      firstBroken,
+      headHash: expectedPrev,
+      checkedAt: this.clock.now(),
+    };
+    await this.db.insert(auditVerification).values({
+      checkedAt: result.checkedAt,
+      checkedBy,
+      eventsChecked: checked,
+      intact: result.intact,
+      firstBrokenId: firstBroken?.id ?? null,
+      problem: firstBroken?.problem ?? null,
+      headHash: result.intact ? expectedPrev : null,
+    });
+    return result;
+  }
+
+  async latestVerification() {
+    const [row] = await this.db.select().from(auditVerification).orderBy(desc(auditVerification.checkedAt)).limit(1);
+    return row ?? null;
+  }
+
+  /** Newest first, a page at a time (keyset on id, so deep pages stay fast). */
+  async search(filters: AuditFilters, pageSize = 50, db: Queryable = this.db) {
+    const conditions: SQL[] = [];
+    if (filters.who) {
+      const pattern = `%${escapeLike(filters.who)}%`;
+      conditions.push(or(ilike(auditEvent.actorName, pattern), sql`${auditEvent.actorUserId}::text = ${filters.who}`)!);
+    }
+    if (filters.action) conditions.push(eq(auditEvent.action, filters.action));
+    if (filters.subjectType) conditions.push(eq(auditEvent.subjectType, filters.subjectType));
+    if (filters.subjectId) conditions.push(eq(auditEvent.subjectId, filters.subjectId));
+    if (filters.from) conditions.push(gte(auditEvent.occurredAt, filters.from));
+    if (filters.to) conditions.push(lte(auditEvent.occurredAt, filters.to));
+    if (filters.beforeId) conditions.push(lt(auditEvent.id, filters.beforeId));
+    const rows = await db
+      .select()
+      .from(auditEvent)
+      .where(conditions.length ? and(...conditions) : undefined)
+      .orderBy(desc(auditEvent.id))
+      .limit(pageSize + 1);
+    const hasMore = rows.length > pageSize;
+    const events = hasMore ? rows.slice(0, pageSize) : rows;
+    return { events, nextBeforeId: hasMore ? events[events.length - 1]!.id : null };
+  }
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What is known about the request being served, wherever the code is that serves it. */
+export type RequestContext = { requestId: string; sourceIp: string | null };
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function runInRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
+export function currentRequest(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** Fastify runs hooks and the handler in one async chain, so the request context is entered in a hook. */
+export function enterRequestContext(context: RequestContext): void {
+  storage.enterWith(context);
+}

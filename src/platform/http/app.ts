@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import qs from 'node:querystring';
+import type { Actor } from '../access/actor.js';
+import { auditActorOf } from '../access/actor.js';
+import { hasPermission } from '../access/decide.js';
+import type { AccessGuard } from '../access/guard.js';
+import type { ActorSource } from '../auth/actor-source.js';
+import type { ApiTokens } from '../auth/api-tokens.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { AuditTrail } from '../audit/trail.js';
+import { enterRequestContext } from '../context.js';
+import type { ViewEnvironment } from '../views/render.js';
+import { registerAssets } from './assets.js';
+import { clearCookie, cookieNames } from './cookies.js';
+import { csrfTokenFor, csrfTokenIsValid } from './csrf.js';
+import { handleError, renderNotFound } from './errors.js';
+import { sendProblem } from './problem.js';
+import type { RouteSpec } from './route-table.js';
+import './types.js';
+
+export type AppOptions = {
+  routes: RouteSpec[];
+  sessions: Sessions;
+  loadActor: ActorSource['loadActor'];
+  apiTokens: ApiTokens;
+  guard: AccessGuard;
+  audit: AuditTrail;
+  views: ViewEnvironment;
+  cookieSecure: boolean;
+  trustProxy?: boolean;
+  logger?: boolean | Record<string, unknown>;
+  navigation?: (actor: Actor) => { href: string; text: string }[];
+};
+
+const API_PREFIX = '/api/';
+
+/** The Fastify app: cross-cutting concerns in a fixed order, then every route from the route tables. */
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 256 * 1024,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  setUpRequestContext(app);
+  await setUpSecurityHeaders(app);
+  await app.register(cookie);
+  await app.register(formbody, { parser: (body) => qs.parse(body) });
+  await registerAssets(app);
+  setUpRendering(app, options);
+  setUpAuthentication(app, options);
+  registerRoutes(app, options);
+  app.setNotFoundHandler((request, reply) => renderNotFound(request, reply));
+  app.setErrorHandler((error, request, reply) => handleError(error as Error, request, reply, options));
+  return app;
+}
+
+function setUpRequestContext(app: FastifyInstance) {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null);
+  app.decorateRequest('flash', null);
+  app.addHook('onRequest', async (request, reply) => {
+    enterRequestContext({ requestId: request.id, sourceIp: request.ip ?? null });
+    reply.header('x-request-id', request.id);
+  });
+}
+
+async function setUpSecurityHeaders(app: FastifyInstance) {
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    // Assets are the same for everyone; everything else may hold personal data and must not be cached.
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+}
+
+function setUpRendering(app: FastifyInstance, options: AppOptions) {
+  app.decorateReply('view', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}, status?: number) {
+    const request = this.request;
+    const nonce = (this as unknown as { cspNonce?: { script: string } }).cspNonce?.script;
+    const actor = request.actor;
+    const html = options.views.render(template, {
+      ...data,
+      actor,
+      cspNonce: nonce,
+      csrfToken: csrfTokenFor(request, this, options.cookieSecure),
+      currentPath: request.url.split('?')[0],
+      navigation: actor ? (options.navigation?.(actor) ?? []) : [],
+      notice: request.flash?.notice,
+      errors: data.errors ?? request.flash?.errors,
+      values: request.flash?.values ?? data.values ?? {},
+    });
+    const hasErrors = Array.isArray(data.errors ?? request.flash?.errors) && ((data.errors ?? request.flash?.errors) as unknown[]).length > 0;
+    // A page showing what was wrong with the last submission answers 400, so tools and tests see the refusal.
+    return this.code(status ?? (hasErrors ? 400 : 200)).type('text/html; charset=utf-8').send(html);
+  });
+  app.decorateReply('redirectWithNotice', async function (this: FastifyReply, url: string, notice: string) {
+    const session = this.request.session;
+    if (session) await options.sessions.setFlash(session.idHash, { notice });
+    return this.code(303).redirect(url);
+  });
+}
+
+function setUpAuthentication(app: FastifyInstance, options: AppOptions) {
+  const names = cookieNames(options.cookieSecure);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/assets/') || request.url.startsWith('/health/')) return;
+    if (request.url.startsWith(API_PREFIX)) {
+      const header = request.headers.authorization;
+      if (header?.startsWith('Bearer ')) request.actor = await options.apiTokens.authenticate(header.slice(7).trim());
+      return;
+    }
+    const token = request.cookies[names.session];
+    if (!token) return;
+    const session = await options.sessions.resume(token);
+    if (!session) {
+      clearCookie(reply, names.session, options.cookieSecure);
+      return;
+    }
+    const actor = await options.loadActor(session.userId, session.teamId, { kind: 'session', sessionId: session.idHash });
+    if (!actor) {
+      // The user was deactivated or lost every team since the session began.
+      await options.sessions.endNow(session.idHash);
+      clearCookie(reply, names.session, options.cookieSecure);
+      return;
+    }
+    request.session = session;
+    request.actor = actor;
+    if (session.flash && request.method === 'GET') {
+      request.flash = session.flash;
+      await options.sessions.setFlash(session.idHash, null);
+    }
+  });
+}
+
+function registerRoutes(app: FastifyInstance, options: AppOptions) {
+  for (const spec of options.routes) {
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      config: { spec },
+      preHandler: async (request, reply) => {
+        if (spec.kind === 'page' && request.method !== 'GET' && !csrfTokenIsValid(request, options.cookieSecure)) {
+          await options.audit.recordNow(auditActorOf(request.actor), {
+            action: 'access.denied',
+            outcome: 'denied',
+            details: { reason: 'form token missing or wrong (CSRF)', route: spec.url },
+          });
+          return reply.view('errors/form-expired.njk', {}, 403);
+        }
+        if (!('permission' in spec.access)) return;
+        if (!request.actor) return refuseUnauthenticated(request, reply, spec);
+        const permission = spec.access.permission;
+        if (!hasPermission(request.actor, permission)) {
+          await options.guard.require(request.actor, permission, {}, { type: 'route', id: `${spec.method} ${spec.url}` });
+        }
+      },
+      handler: spec.handler,
+    });
+  }
+}
+
+function refuseUnauthenticated(request: FastifyRequest, reply: FastifyReply, spec: RouteSpec) {
+  if (spec.kind === 'api') {
+    reply.header('www-authenticate', 'Bearer realm="concord"');
+    return sendProblem(reply, {
+      status: 401,
+      title: 'Sign-in required',
+      detail: 'Send a personal API token as "Authorization: Bearer <token>". Create one on your account page.',
+      code: 'AUTH.TOKEN_REQUIRED',
+    });
+  }
+  const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : '';
+  return reply.code(303).redirect(`/sign-in${returnTo}`);
+}

@@ -1,0 +1,18 @@
+import type { Actor } from '../access/actor.js';
+import type { Flash, SessionRecord } from '../auth/sessions.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    session: SessionRecord | null;
+    flash: Flash | null;
+  }
+  interface FastifyReply {
+    /** Renders a Nunjucks page with the layout's context (actor, CSRF token, CSP nonce). */
+    view(template: string, data?: Record<string, unknown>, status?: number): FastifyReply;
+    /** Post-redirect-get: keeps a notice for the next page and redirects with 303. */
+    redirectWithNotice(url: string, notice: string): Promise<FastifyReply>;
+  }
+}
+
+export {};

@@ -1,0 +1,36 @@
+import type { Actor } from './platform/access/actor.js';
+import { hasPermission } from './platform/access/decide.js';
+import { signInRoutes } from './platform/auth/routes.js';
+import type { RouteSpec } from './platform/http/route-table.js';
+import { systemRoutes } from './platform/http/system-routes.js';
+import { myWorkRoutes } from './modules/my-work/routes.js';
+import type { Services } from './services.js';
+import type pg from 'pg';
+
+/** Every route Concord serves, gathered from each part's route table. */
+export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boolean): RouteSpec[] {
+  const routes: RouteSpec[] = [
+    ...signInRoutes({
+      db: services.db,
+      clock: services.clock,
+      audit: services.audit,
+      signIn: services.signIn,
+      sessions: services.sessions,
+      cookieSecure,
+      policy: services.config.signIn,
+    }),
+    ...myWorkRoutes(),
+  ];
+  routes.push(...systemRoutes(pool, () => routes));
+  return routes;
+}
+
+export function navigationFor(actor: Actor) {
+  const items = [
+    { href: '/', text: 'My work' },
+    { href: '/directory', text: 'Directory' },
+  ];
+  if (hasPermission(actor, 'audit.view')) items.push({ href: '/audit', text: 'Audit' });
+  items.push({ href: '/account', text: 'Your account' });
+  return items;
+}

@@ -1,0 +1,28 @@
+import type { Config } from './config.js';
+import { AccessGuard } from './platform/access/guard.js';
+import { ApiTokens } from './platform/auth/api-tokens.js';
+import { Sessions } from './platform/auth/sessions.js';
+import { SignIn } from './platform/auth/sign-in.js';
+import { AuditTrail } from './platform/audit/trail.js';
+import type { Clock } from './platform/clocks/clock.js';
+import type { Database } from './platform/db/database.js';
+import { DirectoryService } from './modules/directory/service.js';
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Builds every application service from a database and a clock, so tests can hand in their own. */
+export function createServices(db: Database, clock: Clock, config: Pick<Config, 'env' | 'session' | 'signIn' | 'apiTokenMaxDays'>) {
+  const audit = new AuditTrail(db, clock);
+  const guard = new AccessGuard(audit);
+  const directory = new DirectoryService(db, audit, guard, clock);
+  const sessions = new Sessions(db, clock, config.session);
+  const apiTokens = new ApiTokens(db, audit, clock, directory, config.apiTokenMaxDays);
+  const signIn = new SignIn(db, audit, clock, directory, sessions, config.signIn);
+  directory.useCredentials({
+    async endAccess(tx, userId) {
+      return { sessions: await sessions.endAllFor(tx, userId), tokens: await apiTokens.revokeAllFor(tx, userId) };
+    },
+    setPassword: (tx, userId, password, context) => signIn.setPassword(tx, userId, password, context),
+  });
+  return { db, clock, audit, guard, directory, sessions, apiTokens, signIn, config };
+}
