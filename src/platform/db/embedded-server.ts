@@ -29,6 +29,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const runningAsRoot = os.userInfo().uid === 0;
   // As root the server runs as the `postgres` user, which must be able to pass through this folder.
   fs.mkdirSync(dataDir, { recursive: true, mode: runningAsRoot ? 0o711 : 0o700 });
+  if (runningAsRoot) fs.chmodSync(dataDir, 0o711);
   const releaseLock = takeDataFolderLock(dataDir);
   const recentLog: string[] = [];
   const log = (line: string) => {
