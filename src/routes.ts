@@ -4,6 +4,9 @@ import { signInRoutes } from './platform/auth/routes.js';
 import type { RouteSpec } from './platform/http/route-table.js';
 import { systemRoutes } from './platform/http/system-routes.js';
 import { myWorkRoutes } from './modules/my-work/routes.js';
+import { directoryRoutes } from './modules/directory/routes.js';
+import { auditRoutes } from './platform/audit/routes.js';
+import { accountRoutes } from './platform/auth/account-routes.js';
 import type { Services } from './services.js';
 import type pg from 'pg';
 
@@ -20,6 +23,9 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
       policy: services.config.signIn,
     }),
     ...myWorkRoutes(),
+    ...accountRoutes(services),
+    ...directoryRoutes(services),
+    ...auditRoutes(services),
   ];
   routes.push(...systemRoutes(pool, () => routes));
   return routes;
