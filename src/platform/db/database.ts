@@ -16,7 +16,8 @@ export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const db = drizzle(pool);
-  return { db, pool, close: () => pool.end() };
+  let closing: Promise<void> | undefined;
+  return { db, pool, close: () => (closing ??= pool.ended ? Promise.resolve() : pool.end()) };
 }
 
 /** True when the database answers a trivial query within the time limit. */

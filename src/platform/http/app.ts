@@ -49,6 +49,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  // Every route that ends up registered, including plugins' (static assets), so a test can check
+  // that nothing is served outside the route tables.
+  const registered: { method: string | string[]; url: string; spec?: RouteSpec }[] = [];
+  app.decorate('registeredRoutes', registered);
+  app.addHook('onRoute', (route) => {
+    registered.push({ method: route.method, url: route.url, spec: (route.config as { spec?: RouteSpec } | undefined)?.spec });
+  });
+
   setUpRequestContext(app);
   await setUpSecurityHeaders(app);
   await app.register(cookie);

@@ -7,6 +7,9 @@ declare module 'fastify' {
     session: SessionRecord | null;
     flash: Flash | null;
   }
+  interface FastifyInstance {
+    registeredRoutes: { method: string | string[]; url: string; spec?: import('./route-table.js').RouteSpec }[];
+  }
   interface FastifyReply {
     /** Renders a Nunjucks page with the layout's context (actor, CSRF token, CSP nonce). */
     view(template: string, data?: Record<string, unknown>, status?: number): FastifyReply;
