@@ -105,7 +105,7 @@ function takeDataFolderLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && isAlive(holder)) {
         throw new DataFolderInUseError(
           `Another Concord (process ${holder}) is already using the data folder ${dataDir}. ` +
             'Stop it first, or point CONCORD_DATA_DIR at a different folder.',
