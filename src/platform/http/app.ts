@@ -142,7 +142,16 @@ function setUpAuthentication(app: FastifyInstance, options: AppOptions) {
     if (request.url.startsWith('/assets/') || request.url.startsWith('/health/')) return;
     if (request.url.startsWith(API_PREFIX)) {
       const header = request.headers.authorization;
-      if (header?.startsWith('Bearer ')) request.actor = await options.apiTokens.authenticate(header.slice(7).trim());
+      if (header?.startsWith('Bearer ')) {
+        request.actor = await options.apiTokens.authenticate(header.slice(7).trim());
+        if (!request.actor) {
+          await options.audit.recordNow(null, {
+            action: 'auth.token_rejected',
+            outcome: 'denied',
+            details: { reason: 'unknown, expired or revoked API token, or its user may no longer act', path: request.url.split('?')[0] },
+          });
+        }
+      }
       return;
     }
     const token = request.cookies[names.session];
