@@ -5,6 +5,7 @@ import { Sessions } from './platform/auth/sessions.js';
 import { SignIn } from './platform/auth/sign-in.js';
 import { AuditTrail } from './platform/audit/trail.js';
 import type { Clock } from './platform/clocks/clock.js';
+import { Obligations } from './platform/clocks/obligations.js';
 import type { Database } from './platform/db/database.js';
 import { DirectoryService } from './modules/directory/service.js';
 
@@ -24,5 +25,6 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
     },
     setPassword: (tx, userId, password, context) => signIn.setPassword(tx, userId, password, context),
   });
-  return { db, clock, audit, guard, directory, sessions, apiTokens, signIn, config };
+  const obligations = new Obligations(db, clock);
+  return { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, config };
 }

@@ -4,6 +4,7 @@ export type JobKind = JobPayload['kind'];
 
 /** Periodic tasks and how often they run. */
 export const PERIODIC_TASKS = {
+  'obligations.mark-breached': { everyMinutes: 1 },
   'sessions.purge-expired': { everyMinutes: 5 },
   'rate-limits.purge-old': { everyMinutes: 5 },
   'audit.verify-chain': { everyMinutes: 24 * 60 },

@@ -5,7 +5,7 @@ import type { Services } from '../../services.js';
 import { job, scheduleRun } from './schema.js';
 import { nextDue, PERIODIC_TASKS, retryDelayMs, type JobPayload, type PeriodicTask } from './schedule.js';
 
-type WorkerServices = Pick<Services, 'db' | 'clock' | 'sessions' | 'audit'>;
+type WorkerServices = Pick<Services, 'db' | 'clock' | 'sessions' | 'audit' | 'obligations'>;
 
 const LEASE_MS = 5 * 60_000;
 
@@ -28,6 +28,9 @@ async function runJob(services: WorkerServices, payload: JobPayload): Promise<vo
 
 async function runPeriodic(services: WorkerServices, task: PeriodicTask): Promise<void> {
   switch (task) {
+    case 'obligations.mark-breached':
+      await services.obligations.markBreached();
+      return;
     case 'sessions.purge-expired':
       await services.sessions.purgeExpired();
       return;
