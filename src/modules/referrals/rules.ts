@@ -1,0 +1,161 @@
+import { addCalendarDays, addCalendarHours, addWeeks, addWorkingDays } from '../../platform/clocks/working-days.js';
+
+/**
+ * Screening and response standards (REF-3, Care Coordinator's Handbook §15, table 1) and the
+ * states a referral moves through. Pure: every function takes the facts and the time it is.
+ */
+
+export const RISKS = ['unintentionalSelfHarm', 'intentionalSelfHarm', 'harmToOthers', 'abuseByOthers'] as const;
+export type Risk = (typeof RISKS)[number];
+export const RISK_NAMES: Record<Risk, string> = {
+  unintentionalSelfHarm: 'Unintentional self-harm (for example self-neglect)',
+  intentionalSelfHarm: 'Intentional self-harm',
+  harmToOthers: 'Harm to others',
+  abuseByOthers: 'Abuse by others (physical, sexual, emotional or financial)',
+};
+
+export const RISK_LEVELS = ['immediate', 'potential', 'none', 'unknown'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export type RiskAnswers = Record<Risk, RiskLevel>;
+
+export const CATEGORIES = ['emergency', 'urgent', 'routine', 'inappropriate'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export type Suggestion = { category: Exclude<Category, 'inappropriate'>; because: string };
+
+/**
+ * REF-3: an immediate risk makes a referral an emergency; a potential risk makes it urgent, and so
+ * does a source the service treats as automatically urgent. A risk nobody knows is treated as
+ * potential until it is known (RISK-2: "don't know" means ask, not assume safe).
+ * "Inappropriate" is never suggested: it is a practitioner's judgement, recorded with signposting.
+ */
+export function suggestCategory(risks: RiskAnswers, sourceIsAutomaticallyUrgent: boolean): Suggestion {
+  const immediate = RISKS.filter((r) => risks[r] === 'immediate');
+  if (immediate.length) return { category: 'emergency', because: `Immediate risk: ${immediate.map((r) => RISK_NAMES[r].toLowerCase()).join('; ')}` };
+  const potential = RISKS.filter((r) => risks[r] === 'potential');
+  if (potential.length) return { category: 'urgent', because: `Potential risk: ${potential.map((r) => RISK_NAMES[r].toLowerCase()).join('; ')}` };
+  const unknown = RISKS.filter((r) => risks[r] === 'unknown');
+  if (unknown.length) return { category: 'urgent', because: `Risk not known (treated as potential until it is): ${unknown.map((r) => RISK_NAMES[r].toLowerCase()).join('; ')}` };
+  if (sourceIsAutomaticallyUrgent) return { category: 'urgent', because: 'Referrals from this source are automatically urgent' };
+  return { category: 'routine', because: 'No immediate or potential risk' };
+}
+
+/** A category other than the one suggested needs a reason, so the decision can be understood later. */
+export function categoryChoiceProblem(chosen: Category, suggested: Suggestion['category'], reason: string | null | undefined): string | null {
+  if (chosen === suggested) return null;
+  return (reason?.trim().length ?? 0) >= 10 ? null : `You chose ${chosen} rather than the suggested ${suggested}: give the reason (10 characters or more)`;
+}
+
+/** A response deadline: how long, measured how. Services can change the defaults (local policy differs). */
+export type Span = { hours: number } | { calendarDays: number } | { workingDays: number } | { weeks: number };
+
+export type ResponseStandards = Record<Category, { firstContact?: Span; assessment?: Span; allocationAfterEligible?: Span }>;
+
+export const DEFAULT_STANDARDS: ResponseStandards = {
+  emergency: { assessment: { hours: 6 } },
+  urgent: { firstContact: { calendarDays: 2 }, assessment: { workingDays: 5 } },
+  routine: { firstContact: { workingDays: 7 }, assessment: { weeks: 6 }, allocationAfterEligible: { weeks: 12 } },
+  inappropriate: {},
+};
+
+export function dueAfter(from: Date, span: Span): Date {
+  if ('hours' in span) return addCalendarHours(from, span.hours);
+  if ('calendarDays' in span) return addCalendarDays(from, span.calendarDays);
+  if ('workingDays' in span) return addWorkingDays(from, span.workingDays);
+  return addWeeks(from, span.weeks);
+}
+
+export function describeSpan(span: Span): string {
+  if ('hours' in span) return `${span.hours} hours`;
+  if ('calendarDays' in span) return `${span.calendarDays} days`;
+  if ('workingDays' in span) return `${span.workingDays} working days`;
+  return `${span.weeks} weeks`;
+}
+
+export type Deadline = { kind: 'referral.first_contact' | 'referral.assessment'; title: string; dueAt: Date; rule: 'REF-3' };
+
+/** The deadlines a screening decision starts, counted from when the referral was received. */
+export function screeningDeadlines(category: Category, receivedAt: Date, standards: ResponseStandards = DEFAULT_STANDARDS): Deadline[] {
+  const standard = standards[category];
+  const deadlines: Deadline[] = [];
+  if (standard.firstContact) {
+    deadlines.push({ kind: 'referral.first_contact', title: `First contact (${category}, within ${describeSpan(standard.firstContact)})`, dueAt: dueAfter(receivedAt, standard.firstContact), rule: 'REF-3' });
+  }
+  if (standard.assessment) {
+    const face = category === 'urgent' ? 'Assessment' : 'Face-to-face assessment';
+    deadlines.push({ kind: 'referral.assessment', title: `${face} (${category}, within ${describeSpan(standard.assessment)})`, dueAt: dueAfter(receivedAt, standard.assessment), rule: 'REF-3' });
+  }
+  return deadlines;
+}
+
+// ---- States -----------------------------------------------------------------------------------
+
+export const REFERRAL_STATES = [
+  'received',
+  'information_requested',
+  'screened',
+  'signposted',
+  'assessing',
+  'eligible',
+  'not_eligible',
+  'waiting',
+  'allocated',
+  'withdrawn',
+] as const;
+export type ReferralState = (typeof REFERRAL_STATES)[number];
+
+export const REFERRAL_STATE_NAMES: Record<ReferralState, string> = {
+  received: 'Received',
+  information_requested: 'Information requested',
+  screened: 'Screened',
+  signposted: 'Signposted (inappropriate)',
+  assessing: 'Assessing',
+  eligible: 'Eligible',
+  not_eligible: 'Not eligible',
+  waiting: 'Waiting for allocation',
+  allocated: 'Allocated',
+  withdrawn: 'Withdrawn',
+};
+
+export type ReferralEvent =
+  | 'request_information'
+  | 'information_received'
+  | 'screen'
+  | 'screen_inappropriate'
+  | 'start_assessment'
+  | 'decide_eligible'
+  | 'decide_not_eligible'
+  | 'place_on_waiting_list'
+  | 'allocate'
+  | 'withdraw';
+
+/** Each legal step, and the rule that governs it, so a refusal can name the rule. */
+const TRANSITIONS: Record<ReferralEvent, { from: readonly ReferralState[]; to: ReferralState; rule: string }> = {
+  request_information: { from: ['received', 'screened'], to: 'information_requested', rule: 'REF-2' },
+  information_received: { from: ['information_requested'], to: 'received', rule: 'REF-2' },
+  screen: { from: ['received'], to: 'screened', rule: 'REF-3' },
+  screen_inappropriate: { from: ['received', 'information_requested'], to: 'signposted', rule: 'REF-3' },
+  start_assessment: { from: ['screened'], to: 'assessing', rule: 'ELIG-1' },
+  decide_eligible: { from: ['assessing'], to: 'eligible', rule: 'ELIG-2' },
+  decide_not_eligible: { from: ['assessing'], to: 'not_eligible', rule: 'ELIG-3' },
+  place_on_waiting_list: { from: ['eligible'], to: 'waiting', rule: 'WAIT-1' },
+  allocate: { from: ['eligible', 'waiting'], to: 'allocated', rule: 'COORD-1' },
+  withdraw: { from: ['received', 'information_requested', 'screened', 'assessing', 'eligible', 'waiting'], to: 'withdrawn', rule: 'REF-6' },
+};
+
+export type TransitionResult = { ok: true; to: ReferralState; rule: string } | { ok: false; rule: string; message: string };
+
+export function transition(from: ReferralState, event: ReferralEvent): TransitionResult {
+  const step = TRANSITIONS[event];
+  if (step.from.includes(from)) return { ok: true, to: step.to, rule: step.rule };
+  const allowed = step.from.map((s) => REFERRAL_STATE_NAMES[s].toLowerCase()).join(', ');
+  return {
+    ok: false,
+    rule: step.rule,
+    message: `${step.rule}: a referral that is "${REFERRAL_STATE_NAMES[from].toLowerCase()}" cannot be moved this way; it must be ${allowed}.`,
+  };
+}
+
+export function allowedEvents(from: ReferralState): ReferralEvent[] {
+  return (Object.keys(TRANSITIONS) as ReferralEvent[]).filter((event) => TRANSITIONS[event].from.includes(from));
+}
