@@ -66,4 +66,11 @@ describe('the access decision', () => {
     const both = actor(['team_manager', 'agency_administrator']);
     assert.equal(decide(both, 'directory.manage', { agencyId: 'agency-a' }).allowed, true);
   });
+
+  test('casework permissions belong to practice roles; only team managers allocate', () => {
+    assert.deepEqual(rolesGranting('referrals.allocate'), ['team_manager']);
+    for (const permission of ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work'] as Permission[]) {
+      assert.deepEqual(rolesGranting(permission), ['practitioner', 'care_coordinator', 'team_manager'], permission);
+    }
+  });
 });

@@ -29,15 +29,22 @@ export const PERMISSIONS = {
   'directory.manage': 'Manage teams, users and memberships (own agency, or all for partnership administrators)',
   'directory.manage_agencies': 'Add and change agencies in the partnership',
   'audit.view': 'Browse the audit trail and check its chain',
+  'people.search': 'Check whether a person is already known, and to whom',
+  'people.view': 'Open a person’s record where your agency is involved',
+  'people.record': 'Add people, and record their details, children and inquiries',
+  'referrals.make': 'Refer a person to a service',
+  'referrals.work': 'Screen referrals, request information, record contacts, assessments, eligibility and risk checks',
+  'referrals.allocate': 'Allocate a care coordinator and open a case',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
 const EVERY_SIGNED_IN_USER: Permission[] = ['workspace.view', 'account.tokens', 'directory.view'];
+const CASEWORK: Permission[] = ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  practitioner: EVERY_SIGNED_IN_USER,
-  care_coordinator: EVERY_SIGNED_IN_USER,
-  team_manager: EVERY_SIGNED_IN_USER,
+  practitioner: [...EVERY_SIGNED_IN_USER, ...CASEWORK],
+  care_coordinator: [...EVERY_SIGNED_IN_USER, ...CASEWORK],
+  team_manager: [...EVERY_SIGNED_IN_USER, ...CASEWORK, 'referrals.allocate'],
   agency_administrator: [...EVERY_SIGNED_IN_USER, 'directory.manage'],
   partnership_administrator: [...EVERY_SIGNED_IN_USER, 'directory.manage', 'directory.manage_agencies'],
   auditor: [...EVERY_SIGNED_IN_USER, 'audit.view'],
