@@ -1,7 +1,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatNhsNumber, givenNameVariants, isValidNhsNumber, normaliseName, normaliseNhsNumber, normalisePostcode } from './rules.js';
+import {
+  dateOfBirthProblem,
+  formatNhsNumber,
+  givenNameVariants,
+  isValidNhsNumber,
+  nameQuery,
+  normaliseName,
+  normaliseNhsNumber,
+  normalisePostcode,
+  personInput,
+  searchInput,
+} from './rules.js';
 
 /** An independent computation of the check digit, to test the rule against. */
 function withCheckDigit(nine: string): string | null {
@@ -62,5 +73,54 @@ describe('names', () => {
     assert.ok(givenNameVariants('Elizabeth').includes('liz'));
     assert.deepEqual(givenNameVariants('Zebedee'), ['zebedee']);
     assert.deepEqual(givenNameVariants('  '), []);
+  });
+});
+
+
+describe('person input', () => {
+  const today = '2026-11-23';
+
+  test('a minimal person is a first and last name', () => {
+    const parsed = personInput(today).parse({ givenName: ' Ada ', familyName: 'Okoro' });
+    assert.equal(parsed.givenName, 'Ada');
+    assert.equal(parsed.dateOfBirth, null);
+    assert.equal(parsed.nhsNumber, null);
+  });
+
+  test('identifiers are checked and normalised', () => {
+    const parsed = personInput(today).parse({ givenName: 'Ada', familyName: 'Okoro', nhsNumber: '943 476 5919', postcode: 'ne14st', dateOfBirth: '1980-03-27' });
+    assert.equal(parsed.nhsNumber, '9434765919');
+    assert.equal(parsed.postcode, 'NE1 4ST');
+    const bad = personInput(today).safeParse({ givenName: '', familyName: 'x'.repeat(101), nhsNumber: '1234567890', postcode: 'nowhere', dateOfBirth: '2030-01-01' });
+    assert.equal(bad.success, false);
+    const messages = Object.fromEntries(bad.error!.issues.map((i) => [String(i.path[0]), i.message]));
+    assert.deepEqual(messages, {
+      givenName: 'Enter the first name',
+      familyName: 'The last name must be 100 characters or fewer',
+      nhsNumber: 'Enter a valid NHS number: 10 digits, like 943 476 5919',
+      postcode: 'Enter a real postcode, like NE1 4ST',
+      dateOfBirth: 'The date of birth must be in the past',
+    });
+  });
+
+  test('dates of birth must be real dates', () => {
+    assert.match(dateOfBirthProblem('1980-02-30', today)!, /real date/);
+    assert.match(dateOfBirthProblem('27/03/1980', today)!, /real date/);
+    assert.match(dateOfBirthProblem('1899-12-31', today)!, /after 1900/);
+    assert.equal(dateOfBirthProblem('2024-02-29', today), null);
+  });
+});
+
+describe('search input', () => {
+  test('needs at least one thing to search by, and two letters of a name', () => {
+    assert.equal(searchInput('2026-11-23').safeParse({}).success, false);
+    assert.equal(searchInput('2026-11-23').safeParse({ name: 'a' }).success, false);
+    assert.equal(searchInput('2026-11-23').safeParse({ postcode: 'NE1 4ST' }).success, true);
+  });
+
+  test('names match first-and-last in either order, with nicknames', () => {
+    assert.deepEqual(nameQuery('Bob  Smith'), { given: ['bob', 'robert'], family: 'smith' });
+    assert.deepEqual(nameQuery('Okoro'), { given: ['okoro'], family: 'okoro' });
+    assert.equal(nameQuery('  '), null);
   });
 });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Identity rules for the person record (REC-1, REF-8): checking NHS numbers, and the
  * normalisation that lets "is this person already known?" tolerate typos, swapped names
@@ -77,3 +79,135 @@ export function givenNameVariants(given: string): string[] {
   if (!name) return [];
   return [...new Set([name, ...(NICKNAMES[name] ?? []), ...(FORMAL_TO_SHORT.get(name) ?? [])])];
 }
+
+// ---- Input --------------------------------------------------------------------------------------
+
+const text = (label: string, max: number) =>
+  z.string({ error: `Enter the ${label}` }).trim().min(1, `Enter the ${label}`).max(max, `The ${label} must be ${max} characters or fewer`);
+
+const optionalText = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `The ${label} must be ${max} characters or fewer`)
+    .optional()
+    .nullable()
+    .transform((value) => (value ? value : null));
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date of birth: a real calendar date, not in the future, not before 1900. `today` is passed in to keep this pure. */
+export function dateOfBirthProblem(value: string, today: string): string | null {
+  if (!ISO_DATE.test(value)) return 'Enter the date of birth as a real date, like 27 3 1980';
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    return 'Enter the date of birth as a real date, like 27 3 1980';
+  }
+  if (value > today) return 'The date of birth must be in the past';
+  if (y < 1900) return 'The date of birth must be after 1900';
+  return null;
+}
+
+const optionalDateOfBirth = (today: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .nullable()
+    .transform((value) => (value ? value : null))
+    .superRefine((value, ctx) => {
+      const problem = value === null ? null : dateOfBirthProblem(value, today);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+const optionalNhsNumber = z
+  .string()
+  .trim()
+  .optional()
+  .nullable()
+  .transform((value) => (value ? normaliseNhsNumber(value) : null))
+  .refine((value) => value === null || isValidNhsNumber(value), 'Enter a valid NHS number: 10 digits, like 943 476 5919');
+
+const optionalPostcode = z
+  .string()
+  .trim()
+  .optional()
+  .nullable()
+  .transform((value) => (value ? value : null))
+  .refine((value) => value === null || normalisePostcode(value) !== null, 'Enter a real postcode, like NE1 4ST')
+  .transform((value) => (value === null ? null : normalisePostcode(value)));
+
+export const GENDER_NAMES = {
+  female: 'Female',
+  male: 'Male',
+  non_binary: 'Non-binary',
+  other: 'Other',
+  not_known: 'Not known',
+  prefers_not_to_say: 'Prefers not to say',
+} as const;
+
+export const personInput = (today: string) =>
+  z.object({
+    givenName: text('first name', 100),
+    middleNames: optionalText('middle names', 100),
+    familyName: text('last name', 100),
+    preferredName: optionalText('preferred name', 100),
+    dateOfBirth: optionalDateOfBirth(today),
+    nhsNumber: optionalNhsNumber,
+    gender: z.enum(Object.keys(GENDER_NAMES) as [keyof typeof GENDER_NAMES], { error: 'Select a gender, or “Not known”' }).optional().nullable().transform((v) => v ?? null),
+    addressLine1: optionalText('address line 1', 120),
+    addressLine2: optionalText('address line 2', 120),
+    town: optionalText('town or city', 80),
+    postcode: optionalPostcode,
+    phone: optionalText('telephone number', 30),
+    email: optionalText('email address', 254),
+    communicationNeeds: optionalText('communication needs', 1000),
+    interpreterLanguage: optionalText('interpreter language', 60),
+  });
+export type PersonInput = z.infer<ReturnType<typeof personInput>>;
+
+/** "Is this person already known?": at least one way to find them, and enough of a name to match on. */
+export const searchInput = (today: string) =>
+  z
+    .object({
+      name: z.string().trim().max(200, 'The name must be 200 characters or fewer').optional().transform((v) => v || null),
+      dateOfBirth: optionalDateOfBirth(today),
+      nhsNumber: optionalNhsNumber,
+      postcode: optionalPostcode,
+    })
+    .superRefine((value, ctx) => {
+      if (!value.name && !value.dateOfBirth && !value.nhsNumber && !value.postcode) {
+        ctx.addIssue({ code: 'custom', path: ['name'], message: 'Enter a name, date of birth, NHS number or postcode to search for' });
+      } else if (value.name && normaliseName(value.name).replace(/\s/g, '').length < 2) {
+        ctx.addIssue({ code: 'custom', path: ['name'], message: 'Enter at least 2 letters of the name' });
+      }
+    });
+export type SearchInput = z.infer<ReturnType<typeof searchInput>>;
+
+/** How a typed name is matched: first and last in either order, and every nickname of the first. */
+export function nameQuery(name: string): { given: string[]; family: string } | null {
+  const parts = normaliseName(name).split(' ').filter(Boolean);
+  if (parts.length === 0) return null;
+  if (parts.length === 1) return { given: givenNameVariants(parts[0]!), family: parts[0]! };
+  return { given: givenNameVariants(parts[0]!), family: parts[parts.length - 1]! };
+}
+
+export const childInput = (today: string) =>
+  z.object({
+    childName: text('child’s name', 120),
+    childDateOfBirth: optionalDateOfBirth(today),
+    relationship: z.enum(['dependent', 'significant_contact'], { error: 'Select whether the child is a dependant or someone the person has significant contact with' }),
+    livesWithPerson: z.enum(['yes', 'no'], { error: 'Select whether the child lives with the person' }).transform((v) => v === 'yes'),
+    notes: optionalText('notes', 1000),
+  });
+
+export const inquiryInput = z.object({
+  about: text('person or family the inquiry is about', 300),
+  inquirerName: text('name of the person asking', 120),
+  inquirerOrganisation: optionalText('organisation', 120),
+  inquirerContact: optionalText('contact details', 200),
+  channel: z.enum(['phone', 'letter', 'email', 'in_person', 'electronic'], { error: 'Select how the inquiry came in' }),
+  reason: text('reason they gave for asking', 1000),
+  response: text('response given', 2000),
+});
