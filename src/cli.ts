@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
     case 'audit': {
       if (sub !== 'verify') break;
       return withServices(config, async (services) => {
-        const result = await services.audit.verify('concord audit verify (command line)');
+        const result = await services.audit.verifyAndRecord(null, 'concord audit verify (command line)');
         if (result.intact) {
           console.log(`Audit chain intact: ${result.eventsChecked} events checked. Head hash ${result.headHash}`);
           return 0;

@@ -15,6 +15,8 @@ export type TestConcord = {
   config: Config;
   db: Services['db'];
   pool: Awaited<ReturnType<typeof freshDatabase>>['pool'];
+  /** The test database's connection string, for running the command line against it. */
+  url: string;
 };
 
 /** The real app (real sessions, CSRF, access and audit) over a fresh database and a controllable clock. */
@@ -24,7 +26,7 @@ export async function testConcord(options: { template?: 'empty' | 'demo'; env?: 
   const config = loadConfig({ NODE_ENV: 'test', COOKIE_SECURE: 'true', ...options.env });
   const { app, services } = await buildConcord(database, clock, config, process.env.CONCORD_TEST_LOG ? { level: "error" } : false);
   await app.ready();
-  return { app, services, clock, config, db: database.db, pool: database.pool };
+  return { app, services, clock, config, db: database.db, pool: database.pool, url: database.url };
 }
 
 const CSRF_FIELD = /name="_csrf" value="([^"]+)"/;

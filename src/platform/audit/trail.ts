@@ -137,6 +137,41 @@ export class AuditTrail {
     return result;
   }
 
+  /**
+   * Checks the chain for someone who asked, and records that they did. The verification row lives
+   * outside the chain, so the check also leaves an `audit.verified` event in it; a broken chain is
+   * recorded as a failure, so it stands out when auditors filter the trail.
+   */
+  async verifyAndRecord(actor: AuditActor, checkedBy: string): Promise<VerificationResult> {
+    const result = await this.verify(checkedBy);
+    await this.recordNow(actor, {
+      action: 'audit.verified',
+      outcome: result.intact ? 'success' : 'failure',
+      details: {
+        intact: result.intact,
+        eventsChecked: result.eventsChecked,
+        ...(result.firstBroken ? { firstBrokenId: result.firstBroken.id, problem: result.firstBroken.problem } : {}),
+      },
+    });
+    return result;
+  }
+
+  /**
+   * Every action the trail holds, in order. A loose index scan over (action, id): one index probe per
+   * distinct action, so it stays quick however many millions of events there are.
+   */
+  async knownActions(): Promise<string[]> {
+    const result = await this.db.execute<{ action: string }>(sql`
+      with recursive actions(action) as (
+        (select action from audit_event order by action limit 1)
+        union all
+        select (select e.action from audit_event e where e.action > actions.action order by e.action limit 1)
+        from actions where actions.action is not null
+      )
+      select action from actions where action is not null`);
+    return result.rows.map((row) => row.action);
+  }
+
   async latestVerification() {
     const [row] = await this.db.select().from(auditVerification).orderBy(desc(auditVerification.checkedAt)).limit(1);
     return row ?? null;

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, or } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, or } from 'drizzle-orm';
 import type { Clock } from '../clocks/clock.js';
 import type { Database, Queryable } from '../db/database.js';
 import { session } from './schema.js';
@@ -6,7 +6,7 @@ import { digest, newSecret } from './tokens.js';
 
 export type SessionLimits = { idleMinutes: number; absoluteHours: number };
 export type SessionRecord = typeof session.$inferSelect;
-export type Flash = { errors?: { field: string; message: string }[]; values?: Record<string, unknown>; notice?: string };
+export type Flash = { errors?: { field: string; message: string }[]; values?: Record<string, unknown>; notice?: string; noticeKind?: 'success' | 'important' };
 
 // Writing last_seen_at on every request would make every page view a write; a minute's slack is harmless.
 const TOUCH_AFTER_MS = 60_000;
@@ -56,8 +56,9 @@ export class Sessions {
     await this.db.update(session).set({ flash }).where(eq(session.idHash, idHash));
   }
 
-  async switchTeam(idHash: string, teamId: string): Promise<void> {
-    await this.db.update(session).set({ teamId }).where(eq(session.idHash, idHash));
+  /** Pass a transaction to switch in the same transaction as the audit event that records it. */
+  async switchTeam(idHash: string, teamId: string, db: Queryable = this.db): Promise<void> {
+    await db.update(session).set({ teamId }).where(eq(session.idHash, idHash));
   }
 
   async end(tx: Queryable, idHash: string): Promise<void> {
@@ -70,6 +71,15 @@ export class Sessions {
 
   async endAllFor(tx: Queryable, userId: string): Promise<number> {
     const ended = await tx.delete(session).where(eq(session.userId, userId)).returning({ idHash: session.idHash });
+    return ended.length;
+  }
+
+  /** Ends every session of the user but the one given: after a password change, only the browser that made it stays in. */
+  async endOthersFor(tx: Queryable, userId: string, keepIdHash: string): Promise<number> {
+    const ended = await tx
+      .delete(session)
+      .where(and(eq(session.userId, userId), ne(session.idHash, keepIdHash)))
+      .returning({ idHash: session.idHash });
     return ended.length;
   }
 

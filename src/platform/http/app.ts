@@ -122,6 +122,7 @@ function setUpRendering(app: FastifyInstance, options: AppOptions) {
       currentPath: request.url.split('?')[0],
       navigation: actor ? (options.navigation?.(actor) ?? []) : [],
       notice: request.flash?.notice,
+      noticeKind: request.flash?.noticeKind ?? 'success',
       errors: data.errors ?? request.flash?.errors,
       values: request.flash?.values ?? data.values ?? {},
     });
@@ -129,9 +130,9 @@ function setUpRendering(app: FastifyInstance, options: AppOptions) {
     // A page showing what was wrong with the last submission answers 400, so tools and tests see the refusal.
     return this.code(status ?? (hasErrors ? 400 : 200)).type('text/html; charset=utf-8').send(html);
   });
-  app.decorateReply('redirectWithNotice', async function (this: FastifyReply, url: string, notice: string) {
+  app.decorateReply('redirectWithNotice', async function (this: FastifyReply, url: string, notice: string, noticeKind: 'success' | 'important' = 'success') {
     const session = this.request.session;
-    if (session) await options.sessions.setFlash(session.idHash, { notice });
+    if (session) await options.sessions.setFlash(session.idHash, { notice, noticeKind });
     return this.code(303).redirect(url);
   });
 }

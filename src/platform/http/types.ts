@@ -14,7 +14,7 @@ declare module 'fastify' {
     /** Renders a Nunjucks page with the layout's context (actor, CSRF token, CSP nonce). */
     view(template: string, data?: Record<string, unknown>, status?: number): FastifyReply;
     /** Post-redirect-get: keeps a notice for the next page and redirects with 303. */
-    redirectWithNotice(url: string, notice: string): Promise<FastifyReply>;
+    redirectWithNotice(url: string, notice: string, kind?: 'success' | 'important'): Promise<FastifyReply>;
   }
 }
 

@@ -1,0 +1,68 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordMatches, passwordProblem } from './passwords.js';
+
+describe('passwordProblem', () => {
+  test('accepts a long passphrase of unrelated words', () => {
+    assert.equal(passwordProblem('copper kettle orchard'), null);
+    assert.equal(passwordProblem('Northshire-demo-2026'), null);
+  });
+
+  test('needs 12 characters or more, and no more than 256', () => {
+    assert.equal(MIN_PASSWORD_LENGTH, 12);
+    assert.equal(passwordProblem('kettle orch'), 'Password must be 12 characters or more');
+    assert.equal(passwordProblem('kettle orcha'), null, 'exactly 12 is enough');
+    assert.equal(passwordProblem(''), 'Password must be 12 characters or more');
+    const longest = 'copper kettle orchard '.repeat(12).slice(0, MAX_PASSWORD_LENGTH);
+    assert.equal(passwordProblem(longest), null);
+    assert.equal(passwordProblem(`${longest}x`), 'Password must be 256 characters or fewer');
+  });
+
+  test('refuses passwords from the common-password list, whatever their case', () => {
+    assert.match(passwordProblem('qwerty123456')!, /too common/);
+    assert.match(passwordProblem('LeaveMeAlone')!, /too common/);
+  });
+
+  test('refuses a common word with digits or symbols added to the end', () => {
+    assert.match(passwordProblem('password1234!')!, /common word with numbers or symbols added/);
+    assert.match(passwordProblem('Football2026!!')!, /common word with numbers or symbols added/);
+    assert.match(passwordProblem('sunshine_12345')!, /common word with numbers or symbols added/);
+  });
+
+  test('refuses a password of one or two repeated characters', () => {
+    assert.match(passwordProblem('aaaaaaaaaaaaaa')!, /repeats the same characters/);
+    assert.match(passwordProblem('abababababababab')!, /repeats the same characters/);
+  });
+
+  test('refuses a simple sequence, up or down', () => {
+    assert.match(passwordProblem('abcdefghijklmn')!, /simple sequence/);
+    assert.match(passwordProblem('zyxwvutsrqpo')!, /simple sequence/);
+  });
+
+  test('refuses a password containing the local part of the user’s email address', () => {
+    const context = { email: 'helen.marsh@riverside-nhs.example' };
+    assert.equal(passwordProblem('my name is helen.marsh ok', context), 'Password must not contain your email address');
+    assert.equal(passwordProblem('HELEN.MARSH walks far', context), 'Password must not contain your email address');
+    assert.equal(passwordProblem('copper kettle orchard', context), null);
+    // A very short local part would refuse too much, so it is not checked.
+    assert.equal(passwordProblem('copper kettle ab orchard', { email: 'ab@x.example' }), null);
+  });
+
+  test('refuses a password containing the name of the service', () => {
+    assert.equal(passwordProblem('my concord password'), 'Password must not contain the name of this service');
+  });
+});
+
+describe('hashPassword and passwordMatches', () => {
+  test('round trip: the password matches its hash, another does not, and a damaged hash matches nothing', async () => {
+    const stored = await hashPassword('copper kettle orchard');
+    assert.match(stored, /^\$argon2id\$/);
+    assert.equal(await passwordMatches(stored, 'copper kettle orchard'), true);
+    assert.equal(await passwordMatches(stored, 'copper kettle orchard '), false);
+    assert.equal(await passwordMatches('not a hash', 'copper kettle orchard'), false);
+  });
+
+  test('salts every hash, so the same password never hashes the same twice', async () => {
+    assert.notEqual(await hashPassword('copper kettle orchard'), await hashPassword('copper kettle orchard'));
+  });
+});

@@ -1,0 +1,229 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type pg from 'pg';
+import { apiClient, auditSince, Browser, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { freshDatabase } from '../support/database.js';
+
+const HELEN = 'helen.marsh@riverside-nhs.example'; // auditor / Caldicott guardian
+const ALEX = 'alex.morgan@northshire-care.example'; // partnership administrator
+const TOM = 'tom.okafor@riverside-nhs.example';
+const root = path.resolve(import.meta.dirname, '../..');
+
+const t: TestConcord = await testConcord();
+
+/** What someone with the database superuser's password could do: switch the guard off, change the past, switch it on. */
+async function tamper(pool: pg.Pool, statement: string, params: unknown[]) {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('alter table audit_event disable trigger audit_event_no_update');
+    const result = await client.query(statement, params);
+    assert.equal(result.rowCount, 1, 'the tampering touched exactly one event');
+    await client.query('alter table audit_event enable trigger audit_event_no_update');
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function middleEventId(pool: pg.Pool): Promise<number> {
+  const rows = await pool.query('select id from audit_event order by id offset (select count(*) / 2 from audit_event) limit 1');
+  return rows.rows[0].id as number;
+}
+
+async function nextEventId(pool: pg.Pool, after: number): Promise<number> {
+  return (await pool.query('select min(id)::int as id from audit_event where id > $1', [after])).rows[0].id as number;
+}
+
+const noticeOf = (html: string) => /data-qa="notice"[\s\S]*?<p class="govuk-notification-banner__heading">\s*([\s\S]*?)\s*<\/p>/.exec(html)?.[1];
+
+/** Checks the chain the way an auditor does: the button, then the page it comes back to. */
+async function checkThroughThePage(target: TestConcord) {
+  target.clock.advance(1000); // each check its own moment, so "latest" is unambiguous
+  const browser = await new Browser(target.app).signIn(HELEN);
+  const posted = await browser.post('/audit/verify');
+  assert.equal(posted.statusCode, 303);
+  assert.equal(posted.headers.location, '/audit');
+  return browser.get('/audit');
+}
+
+describe('checking the chain', () => {
+  test('an intact chain: the button reports it, the page shows the latest check, and both are recorded', async () => {
+    const checksBefore = await countRows(t, 'audit_verification');
+    const page = await checkThroughThePage(t);
+    const verified = (await t.pool.query(`select * from audit_event where action = 'audit.verified' order by id desc limit 1`)).rows[0];
+    const checked = verified.details.eventsChecked as number;
+    assert.equal(checked, (await t.pool.query('select count(*)::int as n from audit_event where id < $1', [verified.id])).rows[0].n);
+    assert.equal(noticeOf(page.body), `The audit chain is intact: ${checked} events checked.`);
+    assert.match(page.body, /data-qa="chain-status"[^>]*>\s*Intact/);
+    assert.match(page.body, /Checked by\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Helen Marsh/);
+    assert.equal(verified.outcome, 'success');
+    assert.equal(verified.actor_name, 'Helen Marsh');
+    assert.deepEqual(verified.details, { intact: true, eventsChecked: checked });
+    assert.equal(await countRows(t, 'audit_verification'), checksBefore + 1);
+  });
+
+  test('through the API: the result, then the latest check', async () => {
+    const api = await apiClient(t, HELEN);
+    t.clock.advance(1000);
+    const head = (await t.pool.query('select hash, (select count(*)::int from audit_event) as n from audit_event order by id desc limit 1')).rows[0];
+    const result = await api.post('/api/v1/audit/verify');
+    assert.equal(result.statusCode, 200);
+    assert.deepEqual(result.json(), { intact: true, eventsChecked: head.n, firstBroken: null, headHash: head.hash, checkedAt: t.clock.now().toISOString() });
+    const latest = await api.get('/api/v1/audit/verification');
+    assert.equal(latest.statusCode, 200);
+    assert.deepEqual(latest.json().verification, {
+      checkedAt: t.clock.now().toISOString(),
+      checkedBy: 'Helen Marsh',
+      eventsChecked: head.n,
+      intact: true,
+      firstBrokenId: null,
+      problem: null,
+      headHash: head.hash,
+    });
+  });
+
+  test('the latest check is null before the chain was ever checked', async () => {
+    const fresh = await testConcord();
+    const latest = await (await apiClient(fresh, HELEN)).get('/api/v1/audit/verification');
+    assert.deepEqual(latest.json(), { verification: null });
+    const page = await new Browser(fresh.app).signIn(HELEN).then((b) => b.get('/audit'));
+    assert.match(page.body, /The chain has not been checked yet/);
+  });
+});
+
+describe('tampering is detected', () => {
+  test('an event whose details were changed behind the triggers’ back: the page and the API name it', async () => {
+    const target = await testConcord();
+    const altered = await middleEventId(target.pool);
+    await tamper(target.pool, `update audit_event set details = details || '{"name": "Someone else"}' where id = $1`, [altered]);
+
+    const page = await checkThroughThePage(target);
+    assert.equal(noticeOf(page.body), `The audit chain is broken at event ${altered}: its contents no longer match its hash (the event was altered). Tell your information governance lead.`);
+    assert.match(page.body, /data-qa="chain-status"[^>]*>\s*Broken/);
+    assert.match(page.body, new RegExp(`href="/audit\\?beforeId=${altered + 1}" data-qa="first-broken">Event ${altered}<`));
+
+    const api = await apiClient(target, HELEN);
+    const result = (await api.post('/api/v1/audit/verify')).json();
+    assert.equal(result.intact, false);
+    assert.equal(result.headHash, null);
+    assert.deepEqual(result.firstBroken, { id: altered, problem: 'its contents no longer match its hash (the event was altered)' });
+    assert.equal(result.eventsChecked, altered, 'every event up to and including the broken one');
+    const latest = (await api.get('/api/v1/audit/verification')).json().verification;
+    assert.equal(latest.intact, false);
+    assert.equal(latest.firstBrokenId, altered);
+
+    const recorded = (await target.pool.query(`select outcome, details from audit_event where action = 'audit.verified' order by id`)).rows;
+    assert.ok(recorded.length >= 2);
+    for (const row of recorded) {
+      assert.equal(row.outcome, 'failure', 'a broken chain stands out in the trail');
+      assert.equal(row.details.firstBrokenId, altered);
+    }
+  });
+
+  test('an event deleted from the middle: the event after the gap is named', async () => {
+    const target = await testConcord();
+    const removed = await middleEventId(target.pool);
+    const following = await nextEventId(target.pool, removed);
+    await tamper(target.pool, 'delete from audit_event where id = $1', [removed]);
+
+    const page = await checkThroughThePage(target);
+    assert.match(noticeOf(page.body)!, new RegExp(`^The audit chain is broken at event ${following}: does not follow the event before it \\(an event was removed, inserted or reordered\\)`));
+    const result = (await (await apiClient(target, HELEN)).post('/api/v1/audit/verify')).json();
+    assert.deepEqual(result.firstBroken, { id: following, problem: 'does not follow the event before it (an event was removed, inserted or reordered)' });
+  });
+});
+
+describe('PostgreSQL keeps the trail append-only', () => {
+  for (const [what, statement] of [
+    ['UPDATE', `update audit_event set details = '{}' where id = (select min(id) from audit_event)`],
+    ['DELETE', 'delete from audit_event where id = (select min(id) from audit_event)'],
+    ['TRUNCATE', 'truncate audit_event'],
+  ] as const) {
+    test(`refuses ${what} on audit_event, even for the superuser`, async () => {
+      const before = await countRows(t, 'audit_event');
+      const first = (await t.pool.query('select details from audit_event order by id limit 1')).rows[0];
+      await assert.rejects(t.pool.query(statement), new RegExp(`audit events are append-only: ${what} is not allowed on audit_event`));
+      assert.equal(await countRows(t, 'audit_event'), before);
+      assert.deepEqual((await t.pool.query('select details from audit_event order by id limit 1')).rows[0], first);
+    });
+  }
+
+  test('refuses changing or removing a recorded chain check', async () => {
+    await t.services.audit.verify('test');
+    await assert.rejects(t.pool.query('update audit_verification set intact = false'), /append-only/);
+    await assert.rejects(t.pool.query('delete from audit_verification'), /append-only/);
+  });
+});
+
+describe('if the audit write fails, the action fails', () => {
+  /** Makes PostgreSQL refuse to record one action, as a full disk or a lost privilege would, for the length of `work`. */
+  async function whileRecordingFails(action: string, work: () => Promise<void>) {
+    await t.pool.query(`alter table audit_event add constraint test_refuse_recording check (action <> '${action}') not valid`);
+    try {
+      await work();
+    } finally {
+      await t.pool.query('alter table audit_event drop constraint test_refuse_recording');
+    }
+  }
+
+  test('creating an API token: the caller gets an error with a reference, and no token exists', async () => {
+    const tom = await apiClient(t, TOM);
+    const tokens = await countRows(t, 'api_token');
+    const before = await lastAuditId(t);
+    await whileRecordingFails('auth.token_created', async () => {
+      const response = await tom.post('/api/v1/tokens', { name: 'Never made', expiresInDays: 30 });
+      assert.equal(response.statusCode, 500);
+      assert.match(response.json().detail, /Quote reference [0-9A-F]{8}/);
+      assert.doesNotMatch(response.body, /constraint|audit_event|insert/i, 'no SQL is shown');
+    });
+    assert.equal(await countRows(t, 'api_token'), tokens);
+    assert.deepEqual(await auditSince(t, before), []);
+    // The same request succeeds once recording works again: the refusal was the audit write's.
+    assert.equal((await tom.post('/api/v1/tokens', { name: 'Made', expiresInDays: 30 })).statusCode, 201);
+  });
+
+  test('a directory change: the team is not created', async () => {
+    const alex = await apiClient(t, ALEX);
+    const teams = await countRows(t, 'team');
+    await whileRecordingFails('directory.team_created', async () => {
+      await assert.rejects(t.services.directory.createTeam(alex.actor, alex.actor.agencyId, { name: 'Audit-less team' }), (error: Error) =>
+        /violates check constraint "test_refuse_recording"/.test(String(error.cause)),
+      );
+    });
+    assert.equal(await countRows(t, 'team'), teams);
+    assert.equal((await t.pool.query(`select count(*)::int as n from team where name = 'Audit-less team'`)).rows[0].n, 0);
+    await t.services.directory.createTeam(alex.actor, alex.actor.agencyId, { name: 'Audit-less team' });
+    assert.equal(await countRows(t, 'team'), teams + 1);
+  });
+});
+
+describe('concord audit verify (command line)', () => {
+  const verifyCommand = (url: string) =>
+    promisify(execFile)(process.execPath, ['bin/concord.mjs', 'audit', 'verify'], { cwd: root, env: { ...process.env, DATABASE_URL: url } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+
+  test('exits 0 saying "intact" on a good chain, and 1 naming the first broken event after tampering', async () => {
+    const database = await freshDatabase('demo');
+    const events = (await database.pool.query('select count(*)::int as n from audit_event')).rows[0].n;
+    const good = await verifyCommand(database.url);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, new RegExp(`Audit chain intact: ${events} events checked\\. Head hash [0-9a-f]{64}`));
+
+    const altered = await middleEventId(database.pool);
+    await tamper(database.pool, `update audit_event set actor_name = 'Someone else' where id = $1`, [altered]);
+    const bad = await verifyCommand(database.url);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`Audit chain BROKEN at event ${altered}: its contents no longer match its hash`));
+    const recorded = (await database.pool.query('select intact, first_broken_id from audit_verification order by checked_at')).rows;
+    assert.deepEqual(recorded, [{ intact: true, first_broken_id: null }, { intact: false, first_broken_id: altered }]);
+  });
+});
