@@ -98,6 +98,14 @@ export class DirectoryService implements ActorSource {
     return { ...found, teams, canManage: this.canManage(actor, id) };
   }
 
+  /**
+   * Refuses, and records the refusal, before a management form is shown to someone who could not
+   * send it: the same decision the write itself makes.
+   */
+  async requireManagerOf(actor: Actor, agencyId: string, subject: { type: string; id: string }) {
+    await this.guard.require(actor, 'directory.manage', { agencyId }, subject);
+  }
+
   canManage(actor: Actor, agencyId: string): boolean {
     return hasPermission(actor, 'directory.manage') && (actor.roles.includes('partnership_administrator') || actor.agencyId === agencyId);
   }
@@ -154,6 +162,12 @@ export class DirectoryService implements ActorSource {
     return store.listTeams(this.db, agencyId);
   }
 
+  /** Every team in the partnership, for choosing one in a search filter. */
+  async listAllTeams(actor: Actor) {
+    await this.guard.require(actor, 'directory.view');
+    return store.listAllTeams(this.db);
+  }
+
   async createTeam(actor: Actor, agencyId: string, input: unknown) {
     await this.guard.require(actor, 'directory.manage', { agencyId }, { type: 'agency', id: agencyId });
     const values = parseOrThrow(teamInput, input, 'DIRECTORY.TEAM_INVALID');
@@ -197,11 +211,14 @@ export class DirectoryService implements ActorSource {
 
   // ---- Users -------------------------------------------------------------------------------
 
-  async listUsers(actor: Actor, filters: store.UserFilters) {
+  async listUsers(actor: Actor, filters: Omit<store.UserFilters, 'inactiveOf'> & { includeInactive?: boolean }) {
     await this.guard.require(actor, 'directory.view');
     // Inactive accounts are an administrator's concern; everyone else sees the working directory.
-    const includeInactive = Boolean(filters.includeInactive) && hasPermission(actor, 'directory.manage');
-    return store.listUsers(this.db, { ...filters, includeInactive });
+    // Deactivated accounts are an administrator's concern, and only within the agencies they manage.
+    const wantsInactive = Boolean(filters.includeInactive) && hasPermission(actor, 'directory.manage');
+    const inactiveOf = !wantsInactive ? null : actor.roles.includes('partnership_administrator') ? 'all' : actor.agencyId;
+    const { includeInactive: _asked, ...rest } = filters;
+    return store.listUsers(this.db, { ...rest, inactiveOf });
   }
 
   async getUser(actor: Actor, id: string) {
@@ -298,7 +315,7 @@ export class DirectoryService implements ActorSource {
     await this.guard.require(actor, 'directory.manage', { agencyId: user.agencyId, grantsRoles: values.roles }, { type: 'user', id: userId });
     const target = await store.findTeam(this.db, values.teamId);
     if (!target || target.agencyId !== user.agencyId || !target.active) {
-      throw invalid('DIRECTORY.MEMBERSHIP_INVALID', [{ field: 'teamId', message: `Select an active team in ${user.name}'s agency` }]);
+      throw invalid('DIRECTORY.MEMBERSHIP_INVALID', [{ field: 'teamId', message: `Select an active team in ${user.name}’s agency` }]);
     }
     return this.writeUnique('teamId', `${user.name} is already a member of ${target.name}`, () =>
       this.audit.transaction(auditActorOf(actor), async (tx, record) => {
@@ -324,6 +341,17 @@ export class DirectoryService implements ActorSource {
         details: { membershipId, teamId: membership.teamId, before: membership.roles, after: values.roles },
       });
     });
+  }
+
+  /** A current membership with the names its forms show, for someone who may change it. */
+  async getManagedMembership(actor: Actor, membershipId: string) {
+    const membership = await this.requireManagedMembership(actor, membershipId);
+    const [user, home, activeCount] = await Promise.all([
+      store.findUser(this.db, membership.userId),
+      store.findTeam(this.db, membership.teamId),
+      store.countActiveMemberships(this.db, membership.userId),
+    ]);
+    return { ...membership, userName: user!.name, teamName: home!.name, agencyName: home!.agencyName, canEnd: canEndMembership(activeCount) };
   }
 
   async endMembership(actor: Actor, membershipId: string) {

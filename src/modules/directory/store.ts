@@ -15,8 +15,10 @@ export async function listAgencies(db: Queryable) {
       name: agency.name,
       type: agency.type,
       active: agency.active,
-      teamCount: sql<number>`(select count(*)::int from ${team} where ${team.agencyId} = ${agency.id} and ${team.active})`,
-      userCount: sql<number>`(select count(*)::int from ${appUser} where ${appUser.agencyId} = ${agency.id} and ${appUser.active})`,
+      // Correlated subqueries are written out in full: in a single-table query Drizzle leaves columns
+      // unqualified, and inside the subquery an unqualified "id" would mean the subquery's own table.
+      teamCount: sql<number>`(select count(*)::int from team t where t.agency_id = agency.id and t.active)`,
+      userCount: sql<number>`(select count(*)::int from app_user u where u.agency_id = agency.id and u.active)`,
     })
     .from(agency)
     .orderBy(asc(agency.name));
@@ -35,11 +37,21 @@ export async function listTeams(db: Queryable, agencyId: string) {
       name: team.name,
       description: team.description,
       active: team.active,
-      memberCount: sql<number>`(select count(*)::int from ${teamMembership} where ${teamMembership.teamId} = ${team.id} and ${teamMembership.active})`,
+      // Active members who can still sign in, as the team page lists them (see listAgencies on the subquery).
+      memberCount: sql<number>`(select count(*)::int from team_membership m join app_user u on u.id = m.user_id where m.team_id = team.id and m.active and u.active)`,
     })
     .from(team)
     .where(eq(team.agencyId, agencyId))
     .orderBy(asc(team.name));
+}
+
+/** Every team with its agency's name, agency by agency. */
+export async function listAllTeams(db: Queryable) {
+  return db
+    .select({ id: team.id, agencyId: team.agencyId, agencyName: agency.name, name: team.name, active: team.active })
+    .from(team)
+    .innerJoin(agency, eq(agency.id, team.agencyId))
+    .orderBy(asc(agency.name), asc(team.name));
 }
 
 export async function findTeam(db: Queryable, id: string): Promise<(TeamRow & { agencyName: string }) | null> {
@@ -62,12 +74,22 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
   return row ?? null;
 }
 
-export type UserFilters = { agencyId?: string; teamId?: string; text?: string; includeInactive?: boolean };
+export type UserFilters = {
+  agencyId?: string;
+  teamId?: string;
+  text?: string;
+  /** Whose deactivated users to include as well: every agency's, one agency's, or none. */
+  inactiveOf?: 'all' | string | null;
+};
 
 export async function listUsers(db: Queryable, filters: UserFilters, limit = 200) {
   const conditions = [];
   if (filters.agencyId) conditions.push(eq(appUser.agencyId, filters.agencyId));
-  if (!filters.includeInactive) conditions.push(eq(appUser.active, true));
+  if (filters.inactiveOf && filters.inactiveOf !== 'all') {
+    conditions.push(or(eq(appUser.active, true), eq(appUser.agencyId, filters.inactiveOf))!);
+  } else if (!filters.inactiveOf) {
+    conditions.push(eq(appUser.active, true));
+  }
   if (filters.text) {
     const pattern = `%${escapeLike(filters.text)}%`;
     conditions.push(or(ilike(appUser.name, pattern), ilike(appUser.email, pattern))!);

@@ -5,7 +5,7 @@ import type { Permission } from '../access/policy.js';
 /**
  * Every route Concord serves is declared here, in one shape: who may call it and what it writes
  * to the audit trail. A route without both is a bug you can find by reading its module's table
- * (and `test/route-table.test.ts` fails on it).
+ * (and `test/platform/route-table.test.ts` fails on it).
  */
 export type RouteSpec = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
