@@ -8,6 +8,8 @@ import type { Clock } from './platform/clocks/clock.js';
 import { Obligations } from './platform/clocks/obligations.js';
 import type { Database } from './platform/db/database.js';
 import { DirectoryService } from './modules/directory/service.js';
+import { CasesService } from './modules/cases/service.js';
+import { PeopleService } from './modules/people/service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -26,5 +28,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
     setPassword: (tx, userId, password, context) => signIn.setPassword(tx, userId, password, context),
   });
   const obligations = new Obligations(db, clock);
-  return { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, config };
+  const cases = new CasesService(db);
+  const people = new PeopleService(db, audit, guard, clock, directory, cases);
+  return { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, people, config };
 }

@@ -1,0 +1,270 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Actor } from '../../platform/access/actor.js';
+import { auditActorOf } from '../../platform/access/actor.js';
+import type { AccessGuard } from '../../platform/access/guard.js';
+import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
+import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
+import type { Clock } from '../../platform/clocks/clock.js';
+import { londonDate } from '../../platform/clocks/working-days.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { conflict, notFound } from '../../platform/errors.js';
+import { parseOrThrow } from '../../platform/validation.js';
+import type { CasesService } from '../cases/service.js';
+import type { DirectoryService } from '../directory/service.js';
+import { childInput, inquiryInput, nameQuery, normaliseName, personInput, searchInput, type PersonInput } from './rules.js';
+import { childLink, inquiry, person, personAlias } from './schema.js';
+import * as store from './store.js';
+
+/** How close a name must be, with nothing contradicting it, to be shown as "likely the same person". */
+const LIKELY_NAME_SCORE = 1.5;
+
+export type KnownTo = { agencyId: string; agencyName: string; teamName: string | null; role: string; current: boolean; since: Date; until: Date | null };
+export type CaseAtAGlance = {
+  reference: string;
+  agencyName: string;
+  teamName: string;
+  state: string;
+  openedAt: Date;
+  closedAt: Date | null;
+  coordinator: { name: string; phone: string | null; email: string; teamName: string; teamPhone: string | null } | null;
+};
+export type SearchResult = {
+  id: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string | null;
+  postcode: string | null;
+  nhsNumberMatches: boolean;
+  likely: boolean;
+  knownTo: KnownTo[];
+  cases: CaseAtAGlance[];
+  canOpenRecord: boolean;
+};
+
+export class PeopleService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditTrail,
+    private readonly guard: AccessGuard,
+    private readonly clock: Clock,
+    private readonly directory: Pick<DirectoryService, 'namesFor'>,
+    private readonly cases: Pick<CasesService, 'summariesFor'>,
+  ) {}
+
+  private today() {
+    return londonDate(this.clock.now());
+  }
+
+  /**
+   * "Is this person already known?" (REF-8). Any practitioner may ask; the answer says to which
+   * agencies, with which cases and which coordinator, and nothing clinical. Every person who
+   * appears in the results is recorded as seen by the searcher.
+   */
+  async search(actor: Actor, input: unknown): Promise<SearchResult[]> {
+    await this.guard.require(actor, 'people.search');
+    const criteria = parseOrThrow(searchInput(this.today()), input, 'PEOPLE.SEARCH_INVALID');
+    const name = criteria.name ? nameQuery(criteria.name) : null;
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      await store.useSearchThreshold(tx);
+      const candidates = await store.findCandidates(tx, {
+        given: name?.given ?? [],
+        family: name?.family ?? null,
+        dateOfBirth: criteria.dateOfBirth,
+        nhsNumber: criteria.nhsNumber,
+        postcode: criteria.postcode,
+      });
+      const results = await this.describe(tx, actor, candidates, criteria);
+      record({ action: 'person.searched', details: { criteria, results: results.length } });
+      for (const result of results) record({ action: 'person.search_result', personId: result.id, subject: { type: 'person', id: result.id } });
+      return results;
+    });
+  }
+
+  private async describe(tx: Queryable, actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }): Promise<SearchResult[]> {
+    const ids = candidates.map((c) => c.id);
+    // One transaction is one connection: its queries run one after another.
+    const involvements = await store.involvementsOf(tx, ids);
+    const cases = await this.cases.summariesFor(ids);
+    const allCases = [...cases.values()].flat();
+    const names = await this.directory.namesFor({
+      agencyIds: [...involvements.map((i) => i.agencyId), ...allCases.map((c) => c.agencyId)],
+      teamIds: [...involvements.flatMap((i) => (i.teamId ? [i.teamId] : [])), ...allCases.map((c) => c.teamId)],
+      userIds: allCases.map((c) => c.coordinatorUserId),
+    });
+    return candidates.map((candidate) => {
+      const own = involvements.filter((i) => i.personId === candidate.id);
+      const access = decidePersonAccess(actor, { involvements: own.map((i) => ({ agencyId: i.agencyId, role: i.role, active: i.endedAt === null })) });
+      const contradicted = criteria.dateOfBirth !== null && candidate.dateOfBirth !== null && candidate.dateOfBirth !== criteria.dateOfBirth;
+      const nhsNumberMatches = criteria.nhsNumber !== null && candidate.nhsNumber === criteria.nhsNumber;
+      return {
+        id: candidate.id,
+        givenName: candidate.givenName,
+        familyName: candidate.familyName,
+        dateOfBirth: candidate.dateOfBirth,
+        postcode: candidate.postcode,
+        nhsNumberMatches,
+        likely: nhsNumberMatches || (candidate.nameScore >= LIKELY_NAME_SCORE && !contradicted),
+        knownTo: own.map((i) => ({
+          agencyId: i.agencyId,
+          agencyName: names.agencies.get(i.agencyId)?.name ?? 'Unknown agency',
+          teamName: i.teamId ? (names.teams.get(i.teamId)?.name ?? null) : null,
+          role: i.role,
+          current: i.endedAt === null,
+          since: i.startedAt,
+          until: i.endedAt,
+        })),
+        cases: (cases.get(candidate.id) ?? []).map((c) => {
+          const coordinator = names.users.get(c.coordinatorUserId);
+          const team = names.teams.get(c.teamId);
+          return {
+            reference: c.reference,
+            agencyName: names.agencies.get(c.agencyId)?.name ?? 'Unknown agency',
+            teamName: team?.name ?? 'Unknown team',
+            state: c.state,
+            openedAt: c.openedAt,
+            closedAt: c.closedAt,
+            coordinator:
+              c.state === 'closed' || !coordinator
+                ? null
+                : { name: coordinator.name, phone: coordinator.phone, email: coordinator.email, teamName: team?.name ?? '', teamPhone: team?.phone ?? null },
+          };
+        }),
+        canOpenRecord: access.level === 'record',
+      };
+    });
+  }
+
+  /** People who are probably the one about to be added: shown before a new record can be created (REF-8). */
+  async likelyDuplicates(actor: Actor, input: PersonInput): Promise<SearchResult[]> {
+    const candidates = await this.db.transaction(async (tx) => {
+      await store.useSearchThreshold(tx);
+      return store.findCandidates(tx, {
+        given: nameQuery(input.givenName)?.given ?? [],
+        family: normaliseName(input.familyName),
+        dateOfBirth: input.dateOfBirth,
+        nhsNumber: input.nhsNumber,
+        postcode: null,
+      });
+    });
+    const described = await this.describe(this.db, actor, candidates, input);
+    return described.filter((r) => r.likely);
+  }
+
+  parsePerson(input: unknown) {
+    return parseOrThrow(personInput(this.today()), input, 'PEOPLE.PERSON_INVALID');
+  }
+
+  /** Adds a person inside the caller's transaction (a referral's intake), recording who did it. */
+  async createInTransaction(tx: Queryable, actor: Actor, values: PersonInput, record: RecordEvent) {
+    const now = this.clock.now();
+    if (values.nhsNumber) {
+      const [clash] = await tx.select({ id: person.id }).from(person).where(eq(person.nhsNumber, values.nhsNumber)).limit(1);
+      if (clash) throw conflict('PEOPLE.NHS_NUMBER_TAKEN', 'A person with that NHS number is already recorded: search for them and use their record', [{ field: 'nhsNumber', message: 'A person with that NHS number is already recorded' }]);
+    }
+    const [row] = await tx
+      .insert(person)
+      .values({ ...values, searchGiven: normaliseName(values.givenName), searchFamily: normaliseName(values.familyName), createdAt: now, createdBy: actor.userId, updatedAt: now })
+      .returning();
+    record({ action: 'person.created', personId: row!.id, subject: { type: 'person', id: row!.id }, details: { name: `${values.givenName} ${values.familyName}` } });
+    return row!;
+  }
+
+  /** The access this actor has to this person, from the facts held now. */
+  async accessTo(db: Queryable, actor: Actor, personId: string): Promise<PersonAccess> {
+    const involvements = await store.involvementsOf(db, [personId]);
+    return decidePersonAccess(actor, { involvements: involvements.map((i) => ({ agencyId: i.agencyId, role: i.role, active: i.endedAt === null })) });
+  }
+
+  /**
+   * The whole record, for an agency involved with the person. Anyone else gets exactly the answer
+   * for a record that does not exist; the refusal is still recorded.
+   */
+  async get(actor: Actor, id: string) {
+    await this.guard.require(actor, 'people.view');
+    const found = await store.findPerson(this.db, id);
+    const access = found ? await this.accessTo(this.db, actor, id) : null;
+    if (!found || access?.level !== 'record') {
+      if (found) await this.audit.recordNow(auditActorOf(actor), { action: 'person.view_refused', outcome: 'denied', personId: id, subject: { type: 'person', id }, details: { reason: access?.basis } });
+      throw notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
+    }
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const aliases = await store.aliasesOf(tx, id);
+      const children = await store.childrenOf(tx, id);
+      const involvements = await store.involvementsOf(tx, [id]);
+      const cases = await this.cases.summariesFor([id]);
+      const summary = (await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null }))[0]!;
+      record({ action: 'person.viewed', personId: id, subject: { type: 'person', id } });
+      return { person: found, aliases, children, involvements, cases: cases.get(id) ?? [], knownTo: summary.knownTo, caseSummaries: summary.cases, access: access! };
+    });
+  }
+
+  private async requireRecordAccess(actor: Actor, personId: string) {
+    await this.guard.require(actor, 'people.record');
+    const found = await store.findPerson(this.db, personId);
+    const access = found ? await this.accessTo(this.db, actor, personId) : null;
+    if (!found || access?.level !== 'record') throw notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
+    return found;
+  }
+
+  /** Changes identity details. The version guards against two people editing at once. */
+  async update(actor: Actor, id: string, input: unknown, expectedVersion: number) {
+    const before = await this.requireRecordAccess(actor, id);
+    const values = this.parsePerson(input);
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const [row] = await tx
+        .update(person)
+        .set({ ...values, searchGiven: normaliseName(values.givenName), searchFamily: normaliseName(values.familyName), updatedAt: this.clock.now(), version: sql`${person.version} + 1` })
+        .where(and(eq(person.id, id), eq(person.version, expectedVersion)))
+        .returning();
+      if (!row) throw conflict('PEOPLE.CHANGED', 'This record was changed by someone else since you opened it. Reload it to see their changes, then make yours again.');
+      const changes = Object.fromEntries(Object.entries(values).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v).map(([k, v]) => [k, { from: (before as Record<string, unknown>)[k] ?? null, to: v }]));
+      record({ action: 'person.updated', personId: id, subject: { type: 'person', id }, details: { changes } });
+      return row;
+    });
+  }
+
+  async addAlias(actor: Actor, personId: string, input: { givenName?: unknown; familyName?: unknown }) {
+    await this.requireRecordAccess(actor, personId);
+    const values = parseOrThrow(personInput(this.today()).pick({ givenName: true, familyName: true }), input, 'PEOPLE.ALIAS_INVALID');
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const [row] = await tx
+        .insert(personAlias)
+        .values({ personId, ...values, searchGiven: normaliseName(values.givenName), searchFamily: normaliseName(values.familyName), recordedAt: this.clock.now(), recordedBy: actor.userId })
+        .returning();
+      record({ action: 'person.alias_added', personId, subject: { type: 'person', id: personId }, details: values });
+      return row!;
+    });
+  }
+
+  /** Dependent children and children with significant contact (REC-3). */
+  async addChild(actor: Actor, personId: string, input: unknown) {
+    await this.requireRecordAccess(actor, personId);
+    const values = parseOrThrow(childInput(this.today()), input, 'PEOPLE.CHILD_INVALID');
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const [row] = await tx.insert(childLink).values({ personId, ...values, recordedAt: this.clock.now(), recordedBy: actor.userId, recordedByAgency: actor.agencyId }).returning();
+      record({ action: 'person.child_recorded', personId, subject: { type: 'person', id: personId }, details: { childLinkId: row!.id, relationship: values.relationship } });
+      return row!;
+    });
+  }
+
+  /** An inquiry with no referral and no case (REC-4), visible to colleagues and managers in the agency. */
+  async recordInquiry(actor: Actor, input: unknown, personId: string | null = null) {
+    await this.guard.require(actor, 'people.record');
+    const values = parseOrThrow(inquiryInput, input, 'PEOPLE.INQUIRY_INVALID');
+    if (personId && !(await store.findPerson(this.db, personId))) throw notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
+    const now = this.clock.now();
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const [row] = await tx
+        .insert(inquiry)
+        .values({ ...values, personId, askedAt: now, recordedAt: now, recordedBy: actor.userId, recordedByTeam: actor.teamId, recordedByAgency: actor.agencyId })
+        .returning();
+      record({ action: 'inquiry.recorded', personId: personId ?? undefined, subject: { type: 'inquiry', id: row!.id } });
+      return row!;
+    });
+  }
+
+  async inquiries(actor: Actor) {
+    await this.guard.require(actor, 'people.search');
+    return store.inquiriesFor(this.db, actor.agencyId);
+  }
+}
