@@ -5,6 +5,7 @@ import type { RouteSpec } from './platform/http/route-table.js';
 import { systemRoutes } from './platform/http/system-routes.js';
 import { myWorkRoutes } from './modules/my-work/routes.js';
 import { directoryRoutes } from './modules/directory/routes.js';
+import { peopleRoutes } from './modules/people/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
 import type { Services } from './services.js';
@@ -25,6 +26,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...myWorkRoutes(),
     ...accountRoutes(services),
     ...directoryRoutes(services),
+    ...peopleRoutes(services),
     ...auditRoutes(services),
   ];
   routes.push(...systemRoutes(pool, () => routes));
@@ -32,10 +34,9 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
 }
 
 export function navigationFor(actor: Actor) {
-  const items = [
-    { href: '/', text: 'My work' },
-    { href: '/directory', text: 'Directory' },
-  ];
+  const items = [{ href: '/', text: 'My work' }];
+  if (hasPermission(actor, 'people.search')) items.push({ href: '/people/search', text: 'Find a person' });
+  items.push({ href: '/directory', text: 'Directory' });
   if (hasPermission(actor, 'audit.view')) items.push({ href: '/audit', text: 'Audit' });
   items.push({ href: '/account', text: 'Your account' });
   return items;
