@@ -5,6 +5,10 @@ import {
   allowedEvents,
   categoryChoiceProblem,
   CATEGORIES,
+  eligibilityProblems,
+  isReReferral,
+  mayAllocateBeforeMdt,
+  missingInformation,
   REFERRAL_STATES,
   RISK_LEVELS,
   screeningDeadlines,
@@ -107,5 +111,55 @@ describe('referral states', () => {
 
   test('nothing moves out of allocated, signposted, not eligible or withdrawn', () => {
     for (const end of ['allocated', 'signposted', 'not_eligible', 'withdrawn'] as const) assert.deepEqual(allowedEvents(end), []);
+  });
+});
+
+describe('enough information (REF-2)', () => {
+  const facts = {
+    reason: 'Low mood',
+    presentingNeeds: null,
+    risks: { unintentionalSelfHarm: 'none', intentionalSelfHarm: 'unknown', harmToOthers: 'none', abuseByOthers: 'none' } as RiskAnswers,
+    consentToReferral: 'yes' as const,
+    referrerContact: '0191 496 0000',
+    person: { dateOfBirth: null, nhsNumber: null, postcode: 'NE1 4ST', addressLine1: null },
+  };
+
+  test('lists only what the service requires and the referral lacks', () => {
+    assert.deepEqual(missingInformation(['reason', 'presenting_needs', 'risk_assessment', 'address', 'date_of_birth'], facts), ['presenting_needs', 'risk_assessment', 'date_of_birth']);
+    assert.deepEqual(missingInformation([], facts), []);
+  });
+});
+
+describe('eligibility (ELIG-2, ELIG-3)', () => {
+  const base = { eligible: true, seriousMentalIllness: true, risks: false, levelOfNeed: 'substantial' as const, participants: ['Priya Raman', 'Tom Okafor'], signposting: null };
+
+  test('a consistent eligible decision has no problems', () => {
+    assert.deepEqual(eligibilityProblems(base), []);
+  });
+
+  test('eligible needs illness or risk, and critical or substantial need; the MDT is more than one person', () => {
+    const problems = eligibilityProblems({ ...base, seriousMentalIllness: false, levelOfNeed: 'moderate', participants: ['Priya Raman'] });
+    assert.deepEqual(problems.map((p) => p.field), ['participants', 'eligible', 'levelOfNeed']);
+  });
+
+  test('not eligible needs the signposting given', () => {
+    assert.deepEqual(eligibilityProblems({ ...base, eligible: false }).map((p) => p.field), ['signposting']);
+    assert.deepEqual(eligibilityProblems({ ...base, eligible: false, signposting: 'Talking therapies, self-referral' }), []);
+  });
+
+  test('urgent need is not held up by the MDT', () => {
+    assert.equal(mayAllocateBeforeMdt('emergency'), true);
+    assert.equal(mayAllocateBeforeMdt('urgent'), true);
+    assert.equal(mayAllocateBeforeMdt('routine'), false);
+    assert.equal(transition('assessing', 'allocate_urgently').ok, true);
+  });
+});
+
+describe('re-referrals (REF-7)', () => {
+  test('within 12 months of the last case closing', () => {
+    const received = new Date('2026-06-01T10:00:00Z');
+    assert.equal(isReReferral(received, new Date('2025-06-02T00:00:00Z')), true);
+    assert.equal(isReReferral(received, new Date('2025-05-31T00:00:00Z')), false);
+    assert.equal(isReReferral(received, null), false);
   });
 });

@@ -127,6 +127,7 @@ export type ReferralEvent =
   | 'decide_not_eligible'
   | 'place_on_waiting_list'
   | 'allocate'
+  | 'allocate_urgently'
   | 'withdraw';
 
 /** Each legal step, and the rule that governs it, so a refusal can name the rule. */
@@ -140,6 +141,7 @@ const TRANSITIONS: Record<ReferralEvent, { from: readonly ReferralState[]; to: R
   decide_not_eligible: { from: ['assessing'], to: 'not_eligible', rule: 'ELIG-3' },
   place_on_waiting_list: { from: ['eligible'], to: 'waiting', rule: 'WAIT-1' },
   allocate: { from: ['eligible', 'waiting'], to: 'allocated', rule: 'COORD-1' },
+  allocate_urgently: { from: ['screened', 'assessing'], to: 'allocated', rule: 'ELIG-2' },
   withdraw: { from: ['received', 'information_requested', 'screened', 'assessing', 'eligible', 'waiting'], to: 'withdrawn', rule: 'REF-6' },
 };
 
@@ -158,4 +160,88 @@ export function transition(from: ReferralState, event: ReferralEvent): Transitio
 
 export function allowedEvents(from: ReferralState): ReferralEvent[] {
   return (Object.keys(TRANSITIONS) as ReferralEvent[]).filter((event) => TRANSITIONS[event].from.includes(from));
+}
+
+// ---- Enough information? (REF-2) ---------------------------------------------------------------
+
+/** The things a service may require before it can decide how to proceed. */
+export const INFORMATION_ITEMS = {
+  reason: 'The reason for referral',
+  presenting_needs: 'The presenting needs',
+  risk_assessment: 'An answer for each of the four risks',
+  consent: 'Whether the person agreed to the referral and to sharing',
+  referrer_contact: 'How to contact the referrer',
+  date_of_birth: 'The person’s date of birth',
+  nhs_number: 'The person’s NHS number',
+  address: 'The person’s address',
+} as const;
+export type InformationItem = keyof typeof INFORMATION_ITEMS;
+
+export type IntakeFacts = {
+  reason: string | null;
+  presentingNeeds: string | null;
+  risks: RiskAnswers;
+  consentToReferral: 'yes' | 'no' | 'not_asked';
+  referrerContact: string | null;
+  person: { dateOfBirth: string | null; nhsNumber: string | null; postcode: string | null; addressLine1: string | null };
+};
+
+/** Which of the service's required items the referral does not yet give. */
+export function missingInformation(required: readonly string[], facts: IntakeFacts): InformationItem[] {
+  const has: Record<InformationItem, boolean> = {
+    reason: Boolean(facts.reason?.trim()),
+    presenting_needs: Boolean(facts.presentingNeeds?.trim()),
+    risk_assessment: RISKS.every((r) => facts.risks[r] !== 'unknown'),
+    consent: facts.consentToReferral !== 'not_asked',
+    referrer_contact: Boolean(facts.referrerContact?.trim()),
+    date_of_birth: Boolean(facts.person.dateOfBirth),
+    nhs_number: Boolean(facts.person.nhsNumber),
+    address: Boolean(facts.person.addressLine1 || facts.person.postcode),
+  };
+  return required.filter((item): item is InformationItem => item in has && !has[item as InformationItem]);
+}
+
+// ---- Eligibility (ELIG-2, ELIG-3) --------------------------------------------------------------
+
+export type EligibilityFacts = {
+  eligible: boolean;
+  seriousMentalIllness: boolean;
+  risks: boolean;
+  levelOfNeed: 'critical' | 'substantial' | 'moderate' | 'low';
+  participants: string[];
+  signposting: string | null;
+};
+
+/**
+ * The MDT decides, but its decision must be consistent with the criteria it records: eligible needs
+ * an apparent serious mental illness or a risk, and functioning impaired at a critical or substantial
+ * level; not eligible needs the advice or signposting given (ELIG-3). The MDT is more than one person.
+ */
+export function eligibilityProblems(facts: EligibilityFacts): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (facts.participants.length < 2) problems.push({ field: 'participants', message: 'ELIG-2: record at least two people who took part in the MDT decision' });
+  if (facts.eligible) {
+    if (!facts.seriousMentalIllness && !facts.risks) {
+      problems.push({ field: 'eligible', message: 'ELIG-2: eligible needs an apparent serious mental illness or at least one risk' });
+    }
+    if (facts.levelOfNeed !== 'critical' && facts.levelOfNeed !== 'substantial') {
+      problems.push({ field: 'levelOfNeed', message: 'ELIG-2: eligible needs functioning impaired at a critical or substantial level' });
+    }
+  } else if (!facts.signposting?.trim()) {
+    problems.push({ field: 'signposting', message: 'ELIG-3: record the advice or signposting given to someone who is not eligible' });
+  }
+  return problems;
+}
+
+/** Urgent need is never held up by the MDT (handbook §15.3): emergency and urgent referrals may be allocated while still being assessed. */
+export function mayAllocateBeforeMdt(category: Category | null): boolean {
+  return category === 'emergency' || category === 'urgent';
+}
+
+/** REF-7: a referral within 12 months of the person's last case at the same service closing is a re-referral. */
+export function isReReferral(receivedAt: Date, lastClosedAt: Date | null): boolean {
+  if (!lastClosedAt) return false;
+  const yearEarlier = new Date(receivedAt);
+  yearEarlier.setUTCFullYear(yearEarlier.getUTCFullYear() - 1);
+  return lastClosedAt >= yearEarlier && lastClosedAt <= receivedAt;
 }
