@@ -45,7 +45,7 @@ export async function buildConcord(database: DatabaseHandle, clock: Clock, confi
     apiTokens: services.apiTokens,
     guard: services.guard,
     audit: services.audit,
-    views: createViewEnvironment({ watch: config.env === 'development' }),
+    views: createViewEnvironment({ watch: config.templateReload }),
     cookieSecure: config.cookieSecure,
     trustProxy: config.trustProxy,
     logger,

@@ -27,6 +27,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: booleanFromEnv.default(false),
   WORKER_ENABLED: booleanFromEnv.default(true),
+  TEMPLATE_RELOAD: booleanFromEnv.default(false),
   WORKER_INTERVAL_SECONDS: positiveInt.default(30),
 });
 
@@ -44,6 +45,8 @@ export type Config = {
   logLevel: string;
   trustProxy: boolean;
   worker: { enabled: boolean; intervalSeconds: number };
+  /** Re-read templates on every page, for someone editing them; slow, so off unless asked for. */
+  templateReload: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -89,5 +92,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     worker: { enabled: e.WORKER_ENABLED, intervalSeconds: e.WORKER_INTERVAL_SECONDS },
+    templateReload: e.TEMPLATE_RELOAD,
   };
 }
