@@ -10,6 +10,7 @@ import type { Database } from './platform/db/database.js';
 import { DirectoryService } from './modules/directory/service.js';
 import { CasesService } from './modules/cases/service.js';
 import { PeopleService } from './modules/people/service.js';
+import { ReferralsService } from './modules/referrals/service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -30,5 +31,6 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const obligations = new Obligations(db, clock);
   const cases = new CasesService(db);
   const people = new PeopleService(db, audit, guard, clock, directory, cases);
-  return { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, people, config };
+  const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);
+  return { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, people, referrals, config };
 }

@@ -156,6 +156,20 @@ export class DirectoryService implements ActorSource {
     return store.namesFor(this.db, { agencyIds: unique(ids.agencyIds), teamIds: unique(ids.teamIds), userIds: unique(ids.userIds) });
   }
 
+  /** An active team in an active agency that a referral can be sent to, or null. */
+  async getTeamForReferral(teamId: string) {
+    const found = await store.findTeam(this.db, teamId);
+    if (!found?.active) return null;
+    const owner = await store.findAgency(this.db, found.agencyId);
+    return owner?.active ? { id: found.id, name: found.name, agencyId: found.agencyId, agencyName: owner.name } : null;
+  }
+
+  /** Active members of a team who hold any of these roles there (e.g. the care coordinators a manager can allocate). */
+  async activeMembersWithRoles(teamId: string, roles: Role[]) {
+    const members = await store.membersOf(this.db, teamId);
+    return members.filter((m) => m.roles.some((r) => roles.includes(r as Role))).map((m) => ({ userId: m.userId, name: m.name, email: m.email, roles: m.roles }));
+  }
+
   // ---- Teams -------------------------------------------------------------------------------
 
   async getTeam(actor: Actor, id: string) {

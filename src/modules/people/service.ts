@@ -169,6 +169,16 @@ export class PeopleService {
     return row!;
   }
 
+  async exists(db: Queryable, personId: string): Promise<boolean> {
+    return (await store.findPerson(db, personId)) !== null;
+  }
+
+  /** The identifying facts another part of Concord needs to judge a referral complete (REF-2), and nothing more. */
+  async identityFor(db: Queryable, personId: string) {
+    const found = await store.findPerson(db, personId);
+    return { dateOfBirth: found?.dateOfBirth ?? null, nhsNumber: found?.nhsNumber ?? null, postcode: found?.postcode ?? null, addressLine1: found?.addressLine1 ?? null };
+  }
+
   /** The access this actor has to this person, from the facts held now. */
   async accessTo(db: Queryable, actor: Actor, personId: string): Promise<PersonAccess> {
     const involvements = await store.involvementsOf(db, [personId]);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { addCalendarDays, addCalendarHours, addWeeks, addWorkingDays } from '../../platform/clocks/working-days.js';
 
 /**
@@ -245,3 +246,88 @@ export function isReReferral(receivedAt: Date, lastClosedAt: Date | null): boole
   yearEarlier.setUTCFullYear(yearEarlier.getUTCFullYear() - 1);
   return lastClosedAt >= yearEarlier && lastClosedAt <= receivedAt;
 }
+
+// ---- Input ---------------------------------------------------------------------------------------
+
+const required = (label: string, max: number) =>
+  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be ${max} characters or fewer`);
+const optional = (label: string, max: number) =>
+  z.string().trim().max(max, `${label} must be ${max} characters or fewer`).optional().nullable().transform((v) => (v ? v : null));
+const riskLevel = (name: string) => z.enum(RISK_LEVELS, { error: `Select whether the risk of ${name} is immediate, potential, none or not known` });
+const reference = (message: string) => z.uuid({ error: message });
+
+export const intakeInput = z.object({
+  receivingTeamId: reference('Select the service the referral is to'),
+  sourceType: z.enum(['agency', 'professional', 'self', 'family'], { error: 'Select who made the referral' }),
+  referrerName: optional('The referrer’s name', 120),
+  referrerRole: optional('The referrer’s role', 120),
+  referrerOrganisation: optional('The referrer’s organisation', 120),
+  referrerContact: optional('The referrer’s contact details', 200),
+  channel: z.enum(['phone', 'letter', 'email', 'in_person', 'electronic'], { error: 'Select how the referral was made' }),
+  receivedAt: z.iso.datetime({ offset: true, error: 'Enter when the referral was received as a date and time' }).optional().nullable(),
+  reason: required('the reason for the referral', 2000),
+  presentingNeeds: optional('The presenting needs', 4000),
+  risks: z.object({
+    unintentionalSelfHarm: riskLevel('unintentional self-harm'),
+    intentionalSelfHarm: riskLevel('intentional self-harm'),
+    harmToOthers: riskLevel('harm to others'),
+    abuseByOthers: riskLevel('abuse by others'),
+  }, { error: 'Answer the four risk questions' }),
+  riskNotes: optional('Notes about risk', 2000),
+  consentToReferral: z.enum(['yes', 'no', 'not_asked'], { error: 'Select whether the person agreed to the referral' }),
+  consentToShare: z.enum(['yes', 'no', 'not_asked'], { error: 'Select whether the person agreed to information being shared' }),
+  consentNotes: optional('Notes about consent', 1000),
+});
+export type IntakeInput = z.infer<typeof intakeInput>;
+
+export const informationRequestInput = z.object({
+  items: z.array(z.enum(Object.keys(INFORMATION_ITEMS) as [InformationItem], { error: 'Select what is missing from the list' })).default([]),
+  question: optional('The question', 2000),
+}).refine((v) => v.items.length > 0 || v.question, { message: 'Select what is missing, or write the question to ask', path: ['items'] });
+
+export const informationAnswerInput = z.object({ answer: required('the information given', 4000) });
+
+export const screeningInput = z.object({
+  category: z.enum(CATEGORIES, { error: 'Select emergency, urgent, routine or inappropriate' }),
+  reason: optional('The reason', 2000),
+  pathway: optional('The pathway', 200),
+  signposting: optional('The advice and signposting', 2000),
+  notAssessingReason: optional('The reason for not assessing', 2000),
+});
+
+export const contactInput = z.object({
+  kind: z.enum(['first_contact', 'assessment'], { error: 'Select first contact or assessment' }),
+  happenedAt: z.iso.datetime({ offset: true, error: 'Enter when it happened as a date and time' }),
+  method: required('how the contact was made', 120),
+  summary: required('a summary', 4000),
+  lateReason: optional('The reason for the delay', 2000),
+});
+
+export const eligibilityInput = z.object({
+  eligible: z.enum(['yes', 'no'], { error: 'Select whether the person is eligible' }).transform((v) => v === 'yes'),
+  seriousMentalIllness: z.enum(['yes', 'no'], { error: 'Select whether there is an apparent serious mental illness' }).transform((v) => v === 'yes'),
+  conditions: optional('The conditions', 1000),
+  risks: z.enum(['yes', 'no'], { error: 'Select whether there are one or more risks' }).transform((v) => v === 'yes'),
+  levelOfNeed: z.enum(['critical', 'substantial', 'moderate', 'low'], { error: 'Select the level of need' }),
+  participants: z.array(z.string().trim().min(1).max(120)).max(20, 'Record at most 20 people').default([]),
+  basis: required('the basis for the decision', 4000),
+  signposting: optional('The advice and signposting', 2000),
+});
+
+export const riskCheckInput = z.object({
+  riskSummary: required('the current risk', 2000),
+  expedite: z.enum(['yes', 'no'], { error: 'Select whether allocation should be expedited' }).transform((v) => v === 'yes'),
+});
+
+export const ALLOCATION_CONSIDERATIONS = ['expertise', 'gender', 'persons_wishes', 'continuity', 'language', 'caseload'] as const;
+
+export const allocationInput = z.object({
+  coordinatorUserId: reference('Select a care coordinator'),
+  reasons: required('the reasons for this allocation', 2000),
+  considerations: z.array(z.enum(ALLOCATION_CONSIDERATIONS, { error: 'Select from the list' })).min(1, 'Select what was considered (not capacity alone)'),
+  leadAgencyId: reference('Select the lead agency'),
+  leadAgencyAgreed: z.enum(['yes', 'no'], { error: 'Select whether the lead agency is agreed' }).transform((v) => v === 'yes'),
+});
+
+export const withdrawInput = z.object({ reason: required('the reason the referral is withdrawn', 2000) });
+export const feedbackInput = z.object({ message: required('the feedback for the referrer', 2000) });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { CATEGORIES, REFERRAL_STATES, RISK_LEVELS, type ResponseStandards } from './rules.js';
 
 export const SOURCE_TYPES = ['agency', 'professional', 'self', 'family'] as const;
@@ -77,6 +77,8 @@ export const referralEvent = pgTable(
   'referral_event',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Keeps entries in the order they were written, even within one millisecond. */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     referralId: uuid('referral_id').notNull().references(() => referral.id),
     kind: text('kind').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
