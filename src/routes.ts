@@ -6,6 +6,8 @@ import { systemRoutes } from './platform/http/system-routes.js';
 import { myWorkRoutes } from './modules/my-work/routes.js';
 import { directoryRoutes } from './modules/directory/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
+import { referralRoutes } from './modules/referrals/routes.js';
+import { caseRoutes } from './modules/cases/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
 import type { Services } from './services.js';
@@ -23,10 +25,12 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
       cookieSecure,
       policy: services.config.signIn,
     }),
-    ...myWorkRoutes(),
+    ...myWorkRoutes(services),
     ...accountRoutes(services),
     ...directoryRoutes(services),
     ...peopleRoutes(services),
+    ...referralRoutes(services),
+    ...caseRoutes(services),
     ...auditRoutes(services),
   ];
   routes.push(...systemRoutes(pool, () => routes));

@@ -1,9 +1,10 @@
 import type { RouteSpec } from '../../platform/http/route-table.js';
 import { actorOf } from '../../platform/http/request-actor.js';
 import { hasPermission } from '../../platform/access/decide.js';
+import type { Services } from '../../services.js';
 
 /** The home page. Work queues (referrals to screen, deadlines, cases) join it as their modules arrive. */
-export function myWorkRoutes(): RouteSpec[] {
+export function myWorkRoutes(_services: Services): RouteSpec[] {
   return [
     {
       method: 'GET',
