@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, Browser, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { errorSummaryHtml as errorSummaryOf } from '../support/pages.js';
 
 const GRACE = 'grace.whitfield@riverside-nhs.example'; // care coordinator in the CMHT, practitioner in Early Intervention
 const TOM = 'tom.okafor@riverside-nhs.example';
@@ -9,7 +10,6 @@ const HELEN = 'helen.marsh@riverside-nhs.example';
 const t: TestConcord = await testConcord();
 
 const headerOf = (html: string) => /data-qa="signed-in-as">([^<]*)</.exec(html)?.[1];
-const errorSummaryOf = (html: string) => /govuk-error-summary__list[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
 const noticeOf = (html: string) => /<p class="govuk-notification-banner__heading">\s*([\s\S]*?)\s*<\/p>/.exec(html)?.[1];
 const summaryValue = (html: string, key: string) =>
   new RegExp(`<dt class="govuk-summary-list__key">\\s*${key}\\s*</dt>\\s*<dd class="govuk-summary-list__value">\\s*([^<]*?)\\s*</dd>`).exec(html)?.[1];

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { auditSince, Browser, DEMO_PASSWORD, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { errorSummaryHtml as errorSummaryOf } from '../support/pages.js';
 
 const SOPHIE = 'sophie.turner@northshire-council.example';
 const MARK = 'mark.ellison@northshire-council.example';
@@ -9,7 +10,6 @@ const NEW_PASSWORD = 'copper kettle orchard';
 
 const t: TestConcord = await testConcord();
 
-const errorSummaryOf = (html: string) => /govuk-error-summary__list[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
 const errorsOf = (html: string) => [...errorSummaryOf(html).matchAll(/href="#(\w+)">([^<]+)</g)].map((m) => [m[1], m[2]]);
 const noticeOf = (html: string) => /<p class="govuk-notification-banner__heading">\s*([\s\S]*?)\s*<\/p>/.exec(html)?.[1];
 

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, Browser, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { errorSummaryHtml as errorSummaryOf } from '../support/pages.js';
 
 const TOM = 'tom.okafor@riverside-nhs.example';
 const RAJ = 'raj.patel@northshire-council.example';
@@ -8,7 +9,6 @@ const RAJ = 'raj.patel@northshire-council.example';
 const t: TestConcord = await testConcord();
 
 const SECRET = /data-qa="token-secret">(concord_[\w-]+)</;
-const errorSummaryOf = (html: string) => /govuk-error-summary__list[\s\S]*?<\/ul>/.exec(html)?.[0] ?? '';
 const noticeOf = (html: string) => /<p class="govuk-notification-banner__heading">\s*([\s\S]*?)\s*<\/p>/.exec(html)?.[1];
 const rowOf = (html: string, tokenId: string) => new RegExp(`<tr[^>]*data-token-id="${tokenId}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
 const me = (secret: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${secret}` } });

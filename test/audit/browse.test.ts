@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, Browser, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { errorSummaryHtml as errorSummaryOf } from '../support/pages.js';
 
 const HELEN = 'helen.marsh@riverside-nhs.example'; // auditor / Caldicott guardian
 const TOM = 'tom.okafor@riverside-nhs.example'; // care coordinator: no audit.view
@@ -13,7 +14,6 @@ type ApiEvent = { id: number; occurredAt: string; action: string; outcome: strin
 type ApiPage = { events: ApiEvent[]; nextBeforeId: number | null };
 
 const eventIdsOn = (html: string) => [...html.matchAll(/data-event-id="(\d+)"/g)].map((m) => Number(m[1]));
-const errorSummaryOf = (html: string) => [...html.matchAll(/govuk-error-summary__list[\s\S]*?<\/ul>/g)].map((m) => m[0]).join('');
 const unescapeHref = (href: string) => href.replace(/&amp;/g, '&');
 
 async function searchApi(query: Record<string, string>): Promise<ApiPage> {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Browser, auditSince, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { errorSummary, submit } from '../support/pages.js';
 import { directoryPaths as paths } from '../../src/modules/directory/paths.js';
 
 const t: TestConcord = await testConcord();
@@ -15,20 +16,7 @@ async function idOf(table: 'agency' | 'team', name: string): Promise<string> {
   return rows.rows[0].id as string;
 }
 
-/** The messages in the GOV.UK error summary, in order. */
-function errorSummary(body: string): string[] {
-  const list = /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? '';
-  const text = (html: string) => html.trim().replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&');
-  return [...list.matchAll(/<a href="#([\w.]+)">([^<]+)<\/a>/g)].map((m) => `${m[1]}: ${text(m[2]!)}`);
-}
 
-/** Posts a form and follows the redirect, as a browser does; returns both answers. */
-async function submit(browser: Browser, url: string, form: Record<string, string | string[]>) {
-  await browser.get(url);
-  const posted = await browser.post(url, form);
-  const landed = posted.statusCode === 303 ? await browser.get(String(posted.headers.location)) : posted;
-  return { posted, landed };
-}
 
 describe('the agencies list', () => {
   test('everyone signed in sees every agency with its counts of active teams and users, and a way to find people', async () => {

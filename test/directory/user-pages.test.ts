@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Browser, auditSince, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { errorSummary, submit } from '../support/pages.js';
 import { directoryPaths as paths } from '../../src/modules/directory/paths.js';
 
 const t: TestConcord = await testConcord();
@@ -17,18 +18,7 @@ const userId = (email: string) => one('select id from app_user where email = $1'
 const membershipId = (email: string, team: string) =>
   one('select m.id from team_membership m join app_user u on u.id = m.user_id join team t on t.id = m.team_id where u.email = $1 and t.name = $2 and m.active', [email, team]);
 
-function errorSummary(body: string): string[] {
-  const list = /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? '';
-  const text = (html: string) => html.trim().replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&');
-  return [...list.matchAll(/<a href="#([\w.]+)">([^<]+)<\/a>/g)].map((m) => `${m[1]}: ${text(m[2]!)}`);
-}
 
-async function submit(browser: Browser, url: string, form: Record<string, string | string[]>) {
-  await browser.get(url);
-  const posted = await browser.post(url, form);
-  const landed = posted.statusCode === 303 ? await browser.get(String(posted.headers.location)) : posted;
-  return { posted, landed };
-}
 
 const RIVERSIDE = await agencyId('Riverside NHS Mental Health Trust');
 const CMHT = await teamId('Riverside Community Mental Health Team');
