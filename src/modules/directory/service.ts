@@ -9,7 +9,8 @@ import type { AuditTrail } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { conflict, DomainError, invalid, notFound } from '../../platform/errors.js';
-import { parseOrThrow } from '../../platform/validation.js';
+import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
+import { passwordProblem } from '../../platform/auth/passwords.js';
 import {
   agencyInput,
   canEndMembership,
@@ -256,9 +257,14 @@ export class DirectoryService implements ActorSource {
   }
 
   async createUser(actor: Actor, agencyId: string, input: unknown) {
-    const values = parseOrThrow(newUserInput, input, 'DIRECTORY.USER_INVALID');
-    await this.guard.require(actor, 'directory.manage', { agencyId, grantsRoles: values.roles }, { type: 'agency', id: agencyId });
     const password = typeof (input as { password?: unknown })?.password === 'string' ? (input as { password: string }).password : '';
+    // Every problem at once, the password's included, so the form is corrected in one go.
+    const parsed = newUserInput.safeParse(input);
+    const passwordIssue = passwordProblem(password, { email: parsed.success ? parsed.data.email : undefined });
+    const problems = [...(parsed.success ? [] : fieldErrorsOf(parsed.error)), ...(passwordIssue ? [{ field: 'password', message: passwordIssue }] : [])];
+    if (!parsed.success || problems.length) throw invalid('DIRECTORY.USER_INVALID', problems);
+    const values = parsed.data;
+    await this.guard.require(actor, 'directory.manage', { agencyId, grantsRoles: values.roles }, { type: 'agency', id: agencyId });
     const target = await store.findTeam(this.db, values.teamId);
     if (!target || target.agencyId !== agencyId) {
       throw invalid('DIRECTORY.USER_INVALID', [{ field: 'teamId', message: 'Select a team in this agency' }]);
