@@ -25,7 +25,8 @@ describe('signing in and out', () => {
     const response = await browser.post('/sign-in', { email: TOM, password: DEMO_PASSWORD });
     const setCookie = String(response.headers['set-cookie']);
     assert.match(setCookie, /__Host-concord-session=[\w-]{40,}; Path=\/; HttpOnly; Secure; SameSite=Lax/);
-    const home = await browser.get('/');
+    // A page that reads nobody's record, so the sign-in is the only event (My work records each person it shows).
+    const home = await browser.get('/account');
     assert.equal(home.statusCode, 200);
     assert.match(home.body, /Tom Okafor · Riverside Community Mental Health Team, Riverside NHS Mental Health Trust/);
     assert.equal(home.headers['cache-control'], 'no-store');

@@ -139,8 +139,12 @@ describe('a referral from another agency, through to allocation', () => {
     await refresh();
     const input = { coordinatorUserId: tom.userId, reasons: 'Experience with older adults; Marjorie asked for a male worker', considerations: ['expertise', 'persons_wishes'], leadAgencyId: tom.agencyId, leadAgencyAgreed: 'yes' };
     await assert.rejects(referrals.allocate(tom, { referralId: id, version }, input), (e: DomainError) => e.kind === 'forbidden');
+    // The demo gives Tom and Grace cases of their own: each candidate's caseload is what the database holds.
+    const openCasesOf = async (userId: string) => (await t.pool.query(`select count(*)::int as n from care_case where coordinator_user_id = $1 and state <> 'closed'`, [userId])).rows[0].n as number;
     const candidates = await referrals.allocationCandidates(priya, id);
-    assert.deepEqual(candidates.map((c) => [c.name, c.openCases]).sort(), [['Grace Whitfield', 0], ['Tom Okafor', 0]]);
+    assert.deepEqual(candidates.map((c) => c.name).sort(), ['Grace Whitfield', 'Tom Okafor']);
+    for (const c of candidates) assert.equal(c.openCases, await openCasesOf(c.userId), `${c.name}'s caseload`);
+    const tomsCasesBefore = await openCasesOf(tom.userId);
     await assert.rejects(referrals.allocate(priya, { referralId: id, version }, { ...input, coordinatorUserId: priya.userId }), (e: DomainError) => e.fieldErrors[0]!.message === 'COORD-1: select a care coordinator in this team');
     const opened = await referrals.allocate(priya, { referralId: id, version }, input);
     assert.match(opened.reference, /^CASE-2026-\d{6}$/);
@@ -149,7 +153,7 @@ describe('a referral from another agency, through to allocation', () => {
     assert.deepEqual(open, [], 'every referral clock is closed at allocation');
     const timeline = (await referrals.get(raj, id)).timeline.map((e) => e.kind);
     assert.deepEqual(timeline, ['received', 'information_requested', 'information_received', 'feedback', 'screened', 'assessment', 'eligible', 'waiting', 'allocated']);
-    assert.equal((await referrals.allocationCandidates(priya, id)).find((c) => c.name === 'Tom Okafor')!.openCases, 1);
+    assert.equal((await referrals.allocationCandidates(priya, id)).find((c) => c.name === 'Tom Okafor')!.openCases, tomsCasesBefore + 1);
   });
 });
 

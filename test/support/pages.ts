@@ -4,7 +4,7 @@ import type { Browser } from './app.js';
 export function errorSummary(body: string): string[] {
   const list = /govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(body)?.[1] ?? '';
   const text = (html: string) => html.trim().replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&');
-  return [...list.matchAll(/<a href="#([\w.]+)">([^<]+)<\/a>/g)].map((m) => `${m[1]}: ${text(m[2]!)}`);
+  return [...list.matchAll(/<a href="#([\w.-]+)">([^<]+)<\/a>/g)].map((m) => `${m[1]}: ${text(m[2]!)}`);
 }
 
 /** The HTML of the error summary's list, or '' when the page has none. */

@@ -1,6 +1,8 @@
-import { and, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import type { Actor } from '../../platform/access/actor.js';
+import { canSeeRecord } from '../../platform/access/person-filter.js';
 import type { Queryable } from '../../platform/db/database.js';
-import { careCase } from './schema.js';
+import { careCase, coordinatorAllocation } from './schema.js';
 
 export async function casesOfPeople(db: Queryable, personIds: string[]) {
   if (personIds.length === 0) return [];
@@ -50,4 +52,44 @@ export async function nextCaseReference(db: Queryable, year: number): Promise<st
 export async function caseForReferral(db: Queryable, referralId: string) {
   const [row] = await db.select().from(careCase).where(eq(careCase.referralId, referralId)).limit(1);
   return row ?? null;
+}
+
+/** A coordinator's open cases (every state but closed), oldest first: the "cases I coordinate" queue. */
+export async function openCasesCoordinatedBy(db: Queryable, userId: string, limit = 200) {
+  return db
+    .select()
+    .from(careCase)
+    .where(and(eq(careCase.coordinatorUserId, userId), ne(careCase.state, 'closed')))
+    .orderBy(asc(careCase.openedAt))
+    .limit(limit);
+}
+
+/**
+ * A case, if this actor may see it: their agency received the referral or leads the case, and they
+ * may see the person's record (the same decision as the person page, applied in SQL).
+ */
+export async function findVisibleCase(db: Queryable, id: string, actor: Actor) {
+  const [row] = await db
+    .select()
+    .from(careCase)
+    .where(and(eq(careCase.id, id), or(eq(careCase.agencyId, actor.agencyId), eq(careCase.leadAgencyId, actor.agencyId)), canSeeRecord(actor, careCase.personId)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function caseExists(db: Queryable, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: careCase.id }).from(careCase).where(eq(careCase.id, id)).limit(1);
+  return Boolean(row);
+}
+
+/** Every coordinator the case has had, newest first, with the reasons each was chosen (COORD-2). */
+export async function allocationHistory(db: Queryable, caseId: string) {
+  return db.select().from(coordinatorAllocation).where(eq(coordinatorAllocation.caseId, caseId)).orderBy(desc(coordinatorAllocation.allocatedAt));
+}
+
+/** References for case ids gathered elsewhere (a deadline names only its subject's id). */
+export async function referencesOf(db: Queryable, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: careCase.id, reference: careCase.reference }).from(careCase).where(inArray(careCase.id, ids));
+  return new Map(rows.map((r) => [r.id, r.reference]));
 }

@@ -1,8 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
 import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
+import { canSeeRecord } from '../../platform/access/person-filter.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
@@ -179,6 +180,21 @@ export class PeopleService {
     return { dateOfBirth: found?.dateOfBirth ?? null, nhsNumber: found?.nhsNumber ?? null, postcode: found?.postcode ?? null, addressLine1: found?.addressLine1 ?? null };
   }
 
+  /**
+   * Names of those among these people whose record the actor may open, decided in SQL: what work
+   * queues and case pages show. Anyone missing from the answer must not be shown at all. The caller
+   * records that the names were seen.
+   */
+  async visibleNames(db: Queryable, actor: Actor, personIds: string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(personIds)];
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .select({ id: person.id, givenName: person.givenName, familyName: person.familyName })
+      .from(person)
+      .where(and(inArray(person.id, ids), canSeeRecord(actor, person.id)));
+    return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
+  }
+
   /** The access this actor has to this person, from the facts held now. */
   async accessTo(db: Queryable, actor: Actor, personId: string): Promise<PersonAccess> {
     const involvements = await store.involvementsOf(db, [personId]);
@@ -213,6 +229,16 @@ export class PeopleService {
     const found = await store.findPerson(this.db, personId);
     const access = found ? await this.accessTo(this.db, actor, personId) : null;
     if (!found || access?.level !== 'record') throw notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
+    return found;
+  }
+
+  /**
+   * The person's details for a form that changes them or adds to them: the same access as the
+   * change itself, and showing them is recorded as a read.
+   */
+  async getForChange(actor: Actor, id: string) {
+    const found = await this.requireRecordAccess(actor, id);
+    await this.audit.recordNow(auditActorOf(actor), { action: 'person.viewed', personId: id, subject: { type: 'person', id }, details: { purpose: 'change' } });
     return found;
   }
 

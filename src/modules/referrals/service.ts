@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
@@ -9,10 +10,11 @@ import type { Clock } from '../../platform/clocks/clock.js';
 import type { Obligations } from '../../platform/clocks/obligations.js';
 import { addCalendarDays, addWorkingDays } from '../../platform/clocks/working-days.js';
 import type { Database, Queryable, Transaction } from '../../platform/db/database.js';
-import { conflict, invalid, notFound } from '../../platform/errors.js';
-import { parseOrThrow } from '../../platform/validation.js';
+import { conflict, DomainError, invalid, notFound, type FieldError } from '../../platform/errors.js';
+import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
 import type { CasesService } from '../cases/service.js';
 import type { DirectoryService } from '../directory/service.js';
+import type { PersonInput } from '../people/rules.js';
 import type { PeopleService } from '../people/service.js';
 import * as rules from './rules.js';
 import { eligibilityDecision, informationRequest, referral, referralEvent, responseContact, waitingRiskCheck } from './schema.js';
@@ -37,7 +39,7 @@ export class ReferralsService {
     private readonly clock: Clock,
     private readonly obligations: Obligations,
     private readonly people: PeopleService,
-    private readonly directory: Pick<DirectoryService, 'namesFor' | 'getTeamForReferral' | 'activeMembersWithRoles'>,
+    private readonly directory: Pick<DirectoryService, 'namesFor' | 'getTeamForReferral' | 'activeMembersWithRoles' | 'listAgencies' | 'listAllTeams'>,
     private readonly cases: CasesService,
   ) {}
 
@@ -66,12 +68,16 @@ export class ReferralsService {
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const timeline = await store.timeline(tx, id, view === 'referrer');
       const requests = await store.informationRequests(tx, id);
-      const base = { referral: row, view, timeline, informationRequests: requests };
+      const name = (await store.personNames(tx, [row.personId])).get(row.personId) ?? null;
+      const base = { referral: row, view, timeline, informationRequests: requests, person: { id: row.personId, name } };
       record({ action: 'referral.viewed', personId: row.personId, subject: SUBJECT(id), details: { view } });
       if (view === 'referrer') return { ...base, referral: referrerSees(row) };
       const settings = await this.settingsFor(tx, row.receivingTeamId);
       return {
         ...base,
+        person: { ...base.person, ...(await this.people.identityFor(tx, row.personId)) },
+        standards: settings.standards,
+        waitingRiskCheckDays: settings.waitingRiskCheckDays,
         contacts: await store.contacts(tx, id),
         eligibility: await store.eligibility(tx, id),
         riskChecks: await store.riskChecks(tx, id),
@@ -100,6 +106,26 @@ export class ReferralsService {
     };
   }
 
+  /** Services a referral can be sent to: active teams of active agencies, less any that have stopped taking referrals. */
+  async receivingTeams(actor: Actor) {
+    await this.guard.require(actor, 'referrals.make');
+    const [agencies, teams, closed] = await Promise.all([this.directory.listAgencies(actor), this.directory.listAllTeams(actor), store.teamsNotTakingReferrals(this.db)]);
+    const activeAgencies = new Set(agencies.filter((a) => a.active).map((a) => a.id));
+    return teams
+      .filter((t) => t.active && activeAgencies.has(t.agencyId) && !closed.has(t.id))
+      .map((t) => ({ id: t.id, name: t.name, agencyId: t.agencyId, agencyName: t.agencyName }));
+  }
+
+  /** The person a referral is about to be made for, found by search: who they are, so the referrer can check (REF-8). */
+  async personToRefer(actor: Actor, personId: string) {
+    await this.guard.require(actor, 'referrals.make');
+    const name = (await store.personNames(this.db, [personId])).get(personId);
+    if (!name) throw notFound('REFERRALS.PERSON_NOT_FOUND', 'There is no person with that reference.');
+    const { dateOfBirth } = await this.people.identityFor(this.db, personId);
+    await this.audit.recordNow(auditActorOf(actor), { action: 'referral.person_viewed', personId, subject: { type: 'person', id: personId }, details: { purpose: 'referral intake' } });
+    return { id: personId, name, dateOfBirth };
+  }
+
   // ---- Intake (REF-1, REF-7, REF-8) ----------------------------------------------------------
 
   /**
@@ -109,7 +135,23 @@ export class ReferralsService {
    */
   async receive(actor: Actor, input: { personId?: unknown; person?: unknown; confirmedNewPerson?: unknown } & Record<string, unknown>) {
     await this.guard.require(actor, 'referrals.make');
-    const values = parseOrThrow(rules.intakeInput, input, 'REFERRALS.INVALID');
+    // Everything wrong with the referral and the new person is reported at once, person fields
+    // named as they are sent (`person.givenName`), so a form can show each message by its field.
+    const problems: FieldError[] = [];
+    const intake = rules.intakeInput.safeParse(input);
+    if (!intake.success) problems.push(...fieldErrorsOf(intake.error));
+    const existingPerson = typeof input.personId === 'string' && input.personId ? input.personId : null;
+    if (existingPerson && !z.uuid().safeParse(existingPerson).success) problems.push({ field: 'personId', message: 'Select a person found by the search' });
+    let newPerson: PersonInput | null = null;
+    if (!existingPerson) {
+      try {
+        newPerson = this.people.parsePerson(input.person ?? {});
+      } catch (error) {
+        problems.push(...asPersonFields(error).fieldErrors);
+      }
+    }
+    if (!intake.success || problems.length) throw invalid('REFERRALS.INVALID', problems);
+    const values = intake.data;
     const team = await this.directory.getTeamForReferral(values.receivingTeamId);
     if (!team) throw invalid('REFERRALS.INVALID', [{ field: 'receivingTeamId', message: 'Select a service that takes referrals' }]);
     const now = this.clock.now();
@@ -117,8 +159,6 @@ export class ReferralsService {
     if (receivedAt > now) throw invalid('REFERRALS.INVALID', [{ field: 'receivedAt', message: 'The time received cannot be in the future' }]);
     const internal = team.agencyId === actor.agencyId;
     if (internal && !values.referrerName) throw invalid('REFERRALS.INVALID', [{ field: 'referrerName', message: 'Enter the referrer’s name' }]);
-    const existingPerson = typeof input.personId === 'string' && input.personId ? input.personId : null;
-    const newPerson = existingPerson ? null : this.people.parsePerson(input.person ?? {});
     if (newPerson && input.confirmedNewPerson !== 'yes' && input.confirmedNewPerson !== true) {
       const duplicates = await this.people.likelyDuplicates(actor, newPerson);
       if (duplicates.length) {
@@ -128,7 +168,7 @@ export class ReferralsService {
       }
     }
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const personId = existingPerson ?? (await this.people.createInTransaction(tx, actor, newPerson!, record)).id;
+      const personId = existingPerson ?? (await this.people.createInTransaction(tx, actor, newPerson!, record).catch((error: unknown) => Promise.reject(asPersonFields(error)))).id;
       if (existingPerson && !(await this.people.exists(tx, existingPerson))) {
         throw invalid('REFERRALS.INVALID', [{ field: 'personId', message: 'Select a person found by the search' }]);
       }
@@ -283,6 +323,7 @@ export class ReferralsService {
       await this.bump(tx, row, next && next.ok ? next.to : row.state);
       await this.event(tx, actor, row.id, values.kind, values.kind === 'first_contact' ? 'First contact made' : 'Assessment carried out', true, { method: values.method });
       record({ action: 'referral.contact_recorded', personId: row.personId, subject: SUBJECT(row.id), details: { kind: values.kind, late: Boolean(due && happenedAt > due.dueAt) } });
+      return (await store.findReferral(tx, row.id))!;
     });
   }
 
@@ -343,6 +384,7 @@ export class ReferralsService {
       await this.bump(tx, row, row.state);
       await this.event(tx, actor, row.id, 'risk_rechecked', values.expedite ? 'Risk re-checked: allocation to be expedited' : 'Risk re-checked while waiting', false, { expedite: values.expedite });
       record({ action: 'referral.risk_rechecked', personId: row.personId, subject: SUBJECT(row.id), details: { expedite: values.expedite } });
+      return (await store.findReferral(tx, row.id))!;
     });
   }
 
@@ -386,7 +428,7 @@ export class ReferralsService {
       await this.bump(tx, row, step.to);
       await this.event(tx, actor, row.id, 'allocated', `Allocated to a care coordinator; case ${opened.reference} opened`, true, { caseId: opened.id, urgent });
       record({ action: 'referral.allocated', personId: row.personId, subject: SUBJECT(row.id), details: { caseId: opened.id, coordinatorUserId: values.coordinatorUserId, considerations: values.considerations, leadAgencyAgreed: values.leadAgencyAgreed } });
-      return opened;
+      return { ...opened, referral: (await store.findReferral(tx, row.id))! };
     });
   }
 
@@ -412,6 +454,7 @@ export class ReferralsService {
       await this.bump(tx, row, row.state);
       await this.event(tx, actor, row.id, 'feedback', values.message, true);
       record({ action: 'referral.feedback_given', personId: row.personId, subject: SUBJECT(row.id) });
+      return (await store.findReferral(tx, row.id))!;
     });
   }
 
@@ -429,7 +472,13 @@ export class ReferralsService {
 
   async referralsMade(actor: Actor) {
     await this.guard.require(actor, 'referrals.make');
-    return (await store.madeBy(this.db, actor.agencyId)).map(referrerSees);
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const rows = await store.madeBy(tx, actor.agencyId);
+      const names = await store.personNames(tx, rows.map((r) => r.personId));
+      // Everyone named in the list has been seen by the reader, as in a search result.
+      for (const row of rows) record({ action: 'referral.made_viewed', personId: row.personId, subject: SUBJECT(row.id) });
+      return rows.map((row) => ({ ...referrerSees(row), personName: names.get(row.personId) ?? null }));
+    });
   }
 
   // ---- helpers ------------------------------------------------------------------------------------------
@@ -486,4 +535,10 @@ function referrerSees(row: store.ReferralRow) {
     category: row.category,
     version: row.version,
   };
+}
+
+/** The people module names a new person's fields on their own; in a referral they sit under `person`. */
+function asPersonFields(error: unknown): DomainError {
+  if (!(error instanceof DomainError) || !error.fieldErrors.length) throw error;
+  return new DomainError(error.code, error.message, error.kind, error.fieldErrors.map((f) => ({ field: `person.${f.field}`, message: f.message })));
 }

@@ -85,3 +85,23 @@ export async function reReferralCount(db: Queryable, teamId: string, since: Date
     from ${referral} where ${referral.receivingTeamId} = ${teamId} and ${referral.receivedAt} >= ${since.toISOString()}`);
   return result.rows[0]!;
 }
+
+/** Teams that have said they no longer take referrals (every other active team does, by default). */
+export async function teamsNotTakingReferrals(db: Queryable): Promise<Set<string>> {
+  const rows = await db.select({ teamId: receivingService.teamId }).from(receivingService).where(eq(receivingService.acceptsReferrals, false));
+  return new Set(rows.map((r) => r.teamId));
+}
+
+/**
+ * The names of the people referrals are about, to show beside them. The person record belongs to
+ * the people module; PeopleService has no names-only read yet, so this reads the two name columns
+ * and nothing else. Move it behind PeopleService when it offers one.
+ */
+export async function personNames(db: Queryable, personIds: string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(personIds)];
+  if (!ids.length) return new Map();
+  const result = await db.execute<{ id: string; name: string }>(
+    sql`select id, given_name || ' ' || family_name as name from person where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+  );
+  return new Map(result.rows.map((r) => [r.id, r.name]));
+}

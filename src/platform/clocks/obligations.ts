@@ -1,4 +1,6 @@
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Actor } from '../access/actor.js';
+import { canSeeRecord } from '../access/person-filter.js';
 import type { Clock } from './clock.js';
 import type { Database, Queryable } from '../db/database.js';
 import { conflict, notFound } from '../errors.js';
@@ -97,6 +99,40 @@ export class Obligations {
       .from(obligation)
       .where(and(eq(obligation.subjectType, subject.type), eq(obligation.subjectId, subject.id)))
       .orderBy(asc(obligation.dueAt));
+  }
+
+  /**
+   * Still-due obligations owned by this user, or by one of these teams as a whole, earliest first,
+   * optionally only those due before a time (the "near or passed" of a work queue). A deadline about
+   * a person the actor may not see is left out in SQL, so it never shows in a list or a count.
+   */
+  async openFor(db: Queryable, actor: Actor, owners: { teamIds: string[]; userId: string | null }, options: { dueBefore?: Date; limit?: number } = {}): Promise<ObligationRow[]> {
+    const owned = [
+      owners.userId ? eq(obligation.ownerUserId, owners.userId) : undefined,
+      owners.teamIds.length ? and(inArray(obligation.ownerTeamId, owners.teamIds), isNull(obligation.ownerUserId)) : undefined,
+    ].filter((c) => c !== undefined);
+    if (owned.length === 0) return [];
+    return db
+      .select()
+      .from(obligation)
+      .where(and(inArray(obligation.state, [...STILL_DUE]), or(...owned), options.dueBefore ? lt(obligation.dueAt, options.dueBefore) : undefined, this.visibleTo(actor)))
+      .orderBy(asc(obligation.dueAt))
+      .limit(options.limit ?? 200);
+  }
+
+  /** Still-due obligations on these subjects (e.g. the referrals on a queue), earliest first, for people the actor may see. */
+  async stillDueOn(db: Queryable, actor: Actor, subjectType: string, subjectIds: string[]): Promise<ObligationRow[]> {
+    if (subjectIds.length === 0) return [];
+    return db
+      .select()
+      .from(obligation)
+      .where(and(eq(obligation.subjectType, subjectType), inArray(obligation.subjectId, subjectIds), inArray(obligation.state, [...STILL_DUE]), this.visibleTo(actor)))
+      .orderBy(asc(obligation.dueAt));
+  }
+
+  /** A deadline about nobody in particular (a file audit, say) is visible to its owners; one about a person follows the record. */
+  private visibleTo(actor: Actor) {
+    return or(isNull(obligation.personId), canSeeRecord(actor, obligation.personId));
   }
 
   /**

@@ -1,0 +1,69 @@
+/**
+ * Every URL the people module serves, written once. Routes register `.pattern`; handlers and
+ * templates call the builder with the ids in the order they appear, e.g. `peoplePaths.person(id)`.
+ */
+import type { PathBuilder } from '../directory/paths.js';
+
+// The same builder as the directory's (the platform could hold one for every module).
+function path<P extends string>(pattern: P): PathBuilder<P> {
+  const build = (...ids: string[]) => {
+    let next = 0;
+    return pattern.replace(/:\w+/g, () => encodeURIComponent(ids[next++] ?? ''));
+  };
+  return Object.assign(build, { pattern }) as PathBuilder<P>;
+}
+
+/** A URL with a query string, leaving out empty values. */
+function withQuery(base: string, query: Record<string, string | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `${base}?${text}` : base;
+}
+
+const search = path('/people/search');
+const inquiryNew = path('/inquiries/new');
+const referralIntake = path('/referrals/new');
+
+export type PersonSearch = { name?: string; dateOfBirth?: string; nhsNumber?: string; postcode?: string };
+
+export const peoplePaths = {
+  search,
+  /** The search with its criteria filled in; the date of birth (YYYY-MM-DD) goes in the date input's three fields. */
+  searchFor(criteria: PersonSearch): string {
+    const [year, month, day] = criteria.dateOfBirth?.split('-') ?? [];
+    return withQuery(search(), {
+      name: criteria.name,
+      'dateOfBirth-day': day,
+      'dateOfBirth-month': month,
+      'dateOfBirth-year': year,
+      nhsNumber: criteria.nhsNumber,
+      postcode: criteria.postcode,
+    });
+  },
+  person: path('/people/:personId'),
+  personEdit: path('/people/:personId/edit'),
+  childNew: path('/people/:personId/children/new'),
+  aliasNew: path('/people/:personId/aliases/new'),
+
+  inquiries: path('/inquiries'),
+  inquiryNew,
+  /** The inquiry form for a person found by the search (REC-4), with what it is about filled in. */
+  inquiryAbout: (personId: string, about: string) => withQuery(inquiryNew(), { personId, about }),
+};
+
+export const peopleApiPaths = {
+  people: path('/api/v1/people'),
+  person: path('/api/v1/people/:personId'),
+  children: path('/api/v1/people/:personId/children'),
+  aliases: path('/api/v1/people/:personId/aliases'),
+  inquiries: path('/api/v1/inquiries'),
+};
+
+/** Pages other modules serve that people pages link to (their modules own them; only the shape is known here). */
+export const linkedPaths = {
+  /** The referral intake for a person already found (REF-8). */
+  referralFor: (personId: string) => withQuery(referralIntake(), { personId }),
+  referralIntake,
+  case: path('/cases/:caseId'),
+};
