@@ -40,6 +40,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
 export function navigationFor(actor: Actor) {
   const items = [{ href: '/', text: 'My work' }];
   if (hasPermission(actor, 'people.search')) items.push({ href: '/people/search', text: 'Find a person' });
+  if (hasPermission(actor, 'referrals.make')) items.push({ href: '/referrals/made', text: 'Referrals made' });
   items.push({ href: '/directory', text: 'Directory' });
   if (hasPermission(actor, 'audit.view')) items.push({ href: '/audit', text: 'Audit' });
   items.push({ href: '/account', text: 'Your account' });

@@ -61,3 +61,22 @@ test('the platform does not depend on any module at run time', () => {
   }
   assert.deepEqual(problems, []);
 });
+
+test('no module reaches another module’s tables through raw SQL either', () => {
+  const owner = new Map<string, string>();
+  for (const file of files.filter((f) => f.endsWith(`${path.sep}schema.ts`) && rel(f).startsWith(`modules${path.sep}`))) {
+    const module = rel(file).split(path.sep)[1]!;
+    for (const match of fs.readFileSync(file, 'utf8').matchAll(/pgTable\(\s*'(\w+)'/g)) owner.set(match[1]!, module);
+  }
+  const problems: string[] = [];
+  for (const file of files.filter((f) => rel(f).startsWith(`modules${path.sep}`))) {
+    const module = rel(file).split(path.sep)[1];
+    const text = fs.readFileSync(file, 'utf8');
+    for (const [table, tableOwner] of owner) {
+      if (tableOwner === module) continue;
+      if (new RegExp(`\\b(from|join|into|update)\\s+"?${table}"?\\b`, 'i').test(text)) problems.push(`${rel(file)} uses ${tableOwner}'s table ${table}`);
+    }
+  }
+  assert.ok(owner.size > 10, 'the tables of every module were found');
+  assert.deepEqual(problems, []);
+});

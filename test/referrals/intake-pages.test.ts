@@ -19,9 +19,10 @@ async function snapshot() {
   return { counts: Object.fromEntries(await Promise.all(TABLES.map(async (table) => [table, await countRows(t, table)]))), audit: await lastAuditId(t) };
 }
 /** Nothing was written: no rows, and no audit event beyond the record of reading a page. */
-async function assertNothingWritten(before: Awaited<ReturnType<typeof snapshot>>) {
+async function assertNothingWritten(before: Awaited<ReturnType<typeof snapshot>>, reads: string[] = []) {
   assert.deepEqual((await snapshot()).counts, before.counts);
-  assert.deepEqual((await auditSince(t, before.audit)).map((e) => e.action).filter((a) => a !== 'referral.person_viewed'), []);
+  const recorded = (await auditSince(t, before.audit)).map((e) => e.action);
+  assert.deepEqual(recorded.filter((a) => a !== 'referral.person_viewed' && !reads.includes(a)), []);
 }
 const referralId = (location: unknown) => /\/referrals\/([0-9a-f-]{36})$/.exec(String(location))?.[1];
 
@@ -136,7 +137,10 @@ describe('is this person already known? (REF-8)', () => {
     assert.match(landed.body, /<input class="govuk-checkboxes__input" id="person" name="confirmedNewPerson" type="checkbox" value="yes"/);
     assert.match(landed.body, /I have checked: this is a new person/);
     assert.match(landed.body, /value="Marjory"/, 'what was typed is kept');
-    await assertNothingWritten(before);
+    // Showing the possible match is a read of that person, and recorded as one; nothing else is written.
+    const shown = (await auditSince(t, before.audit)).filter((e) => e.action === 'person.search_result');
+    assert.deepEqual(shown.map((e) => [e.subject_id, e.details.purpose]), [[personId, 'duplicate check']]);
+    await assertNothingWritten(before, ['person.search_result']);
 
     const confirmed = await raj.post(paths.intake(), { ...typo, confirmedNewPerson: 'yes' });
     assert.equal(confirmed.statusCode, 303);

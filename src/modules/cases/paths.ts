@@ -1,16 +1,9 @@
-import type { PathBuilder } from '../directory/paths.js';
+import { path } from '../../platform/http/paths.js';
 
 /**
  * Every URL the cases module serves, written once (the same builder shape as the directory's:
  * routes register `.pattern`, handlers and templates call it with the ids).
  */
-function path<P extends string>(pattern: P): PathBuilder<P> {
-  const build = (...ids: string[]) => {
-    let next = 0;
-    return pattern.replace(/:\w+/g, () => encodeURIComponent(ids[next++] ?? ''));
-  };
-  return Object.assign(build, { pattern }) as PathBuilder<P>;
-}
 
 export const casePaths = {
   case: path('/cases/:caseId'),

@@ -7,7 +7,6 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { caseApiPaths, casePaths, linkedPaths } from './paths.js';
 import { CASE_STATES } from './schema.js';
-import { CaseReader } from './service.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();
@@ -67,7 +66,7 @@ const onTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
 /** The case page and its API twin: status, person, coordinator, lead agency, clocks and allocation history. */
 export function caseRoutes(services: Services): RouteSpec[] {
-  const reader = new CaseReader(services);
+  const reader = services.caseReader;
   return [
     {
       method: 'GET',

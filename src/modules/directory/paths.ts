@@ -2,23 +2,10 @@
  * Every URL the directory serves, written once. Routes register `.pattern`; handlers and templates
  * call the builder with the ids in the order they appear, e.g. `directoryPaths.agency(id)`.
  */
+import { path } from '../../platform/http/paths.js';
 
-type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
-  ? [Name, ...ParamNames<Rest>]
-  : P extends `${string}:${infer Name}`
-    ? [Name]
-    : [];
-type AsStrings<T extends unknown[]> = { [K in keyof T]: string };
 
-export type PathBuilder<P extends string> = ((...ids: AsStrings<ParamNames<P>>) => string) & { pattern: P };
 
-function path<P extends string>(pattern: P): PathBuilder<P> {
-  const build = (...ids: string[]) => {
-    let next = 0;
-    return pattern.replace(/:\w+/g, () => encodeURIComponent(ids[next++] ?? ''));
-  };
-  return Object.assign(build, { pattern }) as PathBuilder<P>;
-}
 
 export type UserSearch = { q?: string; agencyId?: string; teamId?: string; includeInactive?: boolean };
 

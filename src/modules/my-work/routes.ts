@@ -7,7 +7,7 @@ import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { casePaths, linkedPaths } from '../cases/paths.js';
 import { nextDeadline, QUEUE_NAMES, QUEUES, URGENCIES, URGENCY_NAMES, urgencyOfItem, workFilter, type Queue, type WorkFilter, type WorkItem } from './rules.js';
-import { MyWork, type Work } from './service.js';
+import type { Work } from './service.js';
 
 export const myWorkPaths = { home: '/', api: '/api/v1/my-work' } as const;
 
@@ -111,7 +111,7 @@ const READS_PEOPLE = { action: 'work.viewed' };
 
 /** My work: the home page, and its API twin. */
 export function myWorkRoutes(services: Services): RouteSpec[] {
-  const work = new MyWork(services);
+  const work = services.myWork;
   return [
     {
       method: 'GET',

@@ -153,7 +153,7 @@ const inquiryBody = inquiryInput.extend({ personId: id.optional().describe('The 
 
 const TAGS = ['People'];
 /** The inquiry log is the agency's own note of questions asked; reading it opens no one's record. */
-export const INQUIRY_LOG = { none: 'the agency’s own log of inquiries, not a person’s record' };
+export const INQUIRY_LOG = { action: 'inquiry.list_viewed' };
 /** Dates become ISO strings, as they go on the wire, so the answer can be checked against its schema. */
 const onTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 

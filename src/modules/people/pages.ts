@@ -158,8 +158,10 @@ export function peoplePages(services: Services): RouteSpec[] {
 
     // ---- The record ---------------------------------------------------------------------------
     page(paths.person.pattern, 'people.view', VIEWED, 'A person’s record: identity, contacts, children, agencies involved and cases (REC-1, REC-3)', async (request, reply) => {
-      const record = await people.get(actorOf(request), personIdOf(request));
+      const actor = actorOf(request);
+      const record = await people.get(actor, personIdOf(request));
       const { person } = record;
+      const referrals = await services.referrals.historyFor(actor, person.id);
       const caseIds = new Map(record.cases.map((c) => [c.reference, c.id]));
       return render(reply, 'person', {
         person,
@@ -171,6 +173,7 @@ export function peoplePages(services: Services): RouteSpec[] {
         children: record.children,
         knownTo: record.knownTo,
         cases: record.caseSummaries.map((c) => ({ ...c, id: caseIds.get(c.reference) })),
+        referrals,
         basis: record.access.basis,
       });
     }),

@@ -2,24 +2,9 @@
  * Every URL the people module serves, written once. Routes register `.pattern`; handlers and
  * templates call the builder with the ids in the order they appear, e.g. `peoplePaths.person(id)`.
  */
-import type { PathBuilder } from '../directory/paths.js';
+import { path, withQuery } from '../../platform/http/paths.js';
 
-// The same builder as the directory's (the platform could hold one for every module).
-function path<P extends string>(pattern: P): PathBuilder<P> {
-  const build = (...ids: string[]) => {
-    let next = 0;
-    return pattern.replace(/:\w+/g, () => encodeURIComponent(ids[next++] ?? ''));
-  };
-  return Object.assign(build, { pattern }) as PathBuilder<P>;
-}
 
-/** A URL with a query string, leaving out empty values. */
-function withQuery(base: string, query: Record<string, string | null | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value);
-  const text = params.toString();
-  return text ? `${base}?${text}` : base;
-}
 
 const search = path('/people/search');
 const inquiryNew = path('/inquiries/new');
@@ -65,5 +50,6 @@ export const linkedPaths = {
   /** The referral intake for a person already found (REF-8). */
   referralFor: (personId: string) => withQuery(referralIntake(), { personId }),
   referralIntake,
+  referral: path('/referrals/:referralId'),
   case: path('/cases/:caseId'),
 };

@@ -148,7 +148,15 @@ export class PeopleService {
       });
     });
     const described = await this.describe(this.db, actor, candidates, input);
-    return described.filter((r) => r.likely);
+    const likely = described.filter((r) => r.likely);
+    // Showing a possible match is showing that person's name and whereabouts: recorded like a search result.
+    if (likely.length) {
+      await this.audit.recordNow(
+        auditActorOf(actor),
+        ...likely.map((r) => ({ action: 'person.search_result', personId: r.id, subject: { type: 'person', id: r.id }, details: { purpose: 'duplicate check' } })),
+      );
+    }
+    return likely;
   }
 
   parsePerson(input: unknown) {
@@ -185,6 +193,17 @@ export class PeopleService {
    * queues and case pages show. Anyone missing from the answer must not be shown at all. The caller
    * records that the names were seen.
    */
+  /**
+   * Names only, for a caller that has already decided the actor may see these people's names by another
+   * relationship (a referrer sees who their own referral is about, though not the record).
+   */
+  async namesOf(db: Queryable, personIds: string[]): Promise<Map<string, string>> {
+    const ids = [...new Set(personIds)];
+    if (ids.length === 0) return new Map();
+    const rows = await db.select({ id: person.id, givenName: person.givenName, familyName: person.familyName }).from(person).where(inArray(person.id, ids));
+    return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
+  }
+
   async visibleNames(db: Queryable, actor: Actor, personIds: string[]): Promise<Map<string, string>> {
     const ids = [...new Set(personIds)];
     if (ids.length === 0) return new Map();
@@ -299,8 +318,13 @@ export class PeopleService {
     });
   }
 
+  /** The agency's inquiry log. It holds free text about people, so reading it is recorded. */
   async inquiries(actor: Actor) {
     await this.guard.require(actor, 'people.search');
-    return store.inquiriesFor(this.db, actor.agencyId);
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const rows = await store.inquiriesFor(tx, actor.agencyId);
+      record({ action: 'inquiry.list_viewed', details: { inquiries: rows.length } });
+      return rows;
+    });
   }
 }

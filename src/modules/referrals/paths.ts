@@ -2,24 +2,10 @@
  * Every URL the referral journey serves, written once. Routes register `.pattern`; handlers and
  * templates call the builder with the ids in the order they appear, e.g. `referralPaths.screen(id)`.
  */
+import { path } from '../../platform/http/paths.js';
 
-type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
-  ? [Name, ...ParamNames<Rest>]
-  : P extends `${string}:${infer Name}`
-    ? [Name]
-    : [];
-type AsStrings<T extends unknown[]> = { [K in keyof T]: string };
 
-export type PathBuilder<P extends string> = ((...ids: AsStrings<ParamNames<P>>) => string) & { pattern: P };
 
-// The same builder as the directory's: the platform could hold one for every module.
-function path<P extends string>(pattern: P): PathBuilder<P> {
-  const build = (...ids: string[]) => {
-    let next = 0;
-    return pattern.replace(/:\w+/g, () => encodeURIComponent(ids[next++] ?? ''));
-  };
-  return Object.assign(build, { pattern }) as PathBuilder<P>;
-}
 
 const intake = path('/referrals/new');
 

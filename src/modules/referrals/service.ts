@@ -68,7 +68,7 @@ export class ReferralsService {
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const timeline = await store.timeline(tx, id, view === 'referrer');
       const requests = await store.informationRequests(tx, id);
-      const name = (await store.personNames(tx, [row.personId])).get(row.personId) ?? null;
+      const name = (await this.people.namesOf(tx, [row.personId])).get(row.personId) ?? null;
       const base = { referral: row, view, timeline, informationRequests: requests, person: { id: row.personId, name } };
       record({ action: 'referral.viewed', personId: row.personId, subject: SUBJECT(id), details: { view } });
       if (view === 'referrer') return { ...base, referral: referrerSees(row) };
@@ -119,7 +119,7 @@ export class ReferralsService {
   /** The person a referral is about to be made for, found by search: who they are, so the referrer can check (REF-8). */
   async personToRefer(actor: Actor, personId: string) {
     await this.guard.require(actor, 'referrals.make');
-    const name = (await store.personNames(this.db, [personId])).get(personId);
+    const name = (await this.people.namesOf(this.db, [personId])).get(personId);
     if (!name) throw notFound('REFERRALS.PERSON_NOT_FOUND', 'There is no person with that reference.');
     const { dateOfBirth } = await this.people.identityFor(this.db, personId);
     await this.audit.recordNow(auditActorOf(actor), { action: 'referral.person_viewed', personId, subject: { type: 'person', id: personId }, details: { purpose: 'referral intake' } });
@@ -458,6 +458,26 @@ export class ReferralsService {
     });
   }
 
+  /**
+   * A person's referrals that involve the actor's agency (received or made), for their record's history.
+   * Read as part of the record, which is already audited; the referrals of other agencies are not listed.
+   */
+  async historyFor(actor: Actor, personId: string) {
+    await this.guard.require(actor, 'referrals.make');
+    const rows = (await store.referralsOfPerson(this.db, personId, actor.agencyId)).filter((row) => this.viewOf(actor, row) !== null);
+    const names = await this.directory.namesFor({ teamIds: rows.map((r) => r.receivingTeamId), agencyIds: rows.map((r) => r.receivingAgencyId) });
+    return rows.map((row) => ({
+      id: row.id,
+      reference: row.reference,
+      receivedAt: row.receivedAt,
+      state: row.state,
+      stateName: rules.REFERRAL_STATE_NAMES[row.state],
+      category: this.viewOf(actor, row) === 'receiving' ? row.category : null,
+      service: `${names.teams.get(row.receivingTeamId)?.name ?? 'Unknown team'}, ${names.agencies.get(row.receivingAgencyId)?.name ?? ''}`,
+      isReReferral: row.isReReferral,
+    }));
+  }
+
   // ---- Queues ------------------------------------------------------------------------------------------
 
   async dutyQueue(actor: Actor) {
@@ -474,7 +494,7 @@ export class ReferralsService {
     await this.guard.require(actor, 'referrals.make');
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const rows = await store.madeBy(tx, actor.agencyId);
-      const names = await store.personNames(tx, rows.map((r) => r.personId));
+      const names = await this.people.namesOf(tx, rows.map((r) => r.personId));
       // Everyone named in the list has been seen by the reader, as in a search result.
       for (const row of rows) record({ action: 'referral.made_viewed', personId: row.personId, subject: SUBJECT(row.id) });
       return rows.map((row) => ({ ...referrerSees(row), personName: names.get(row.personId) ?? null }));

@@ -91,17 +91,3 @@ export async function teamsNotTakingReferrals(db: Queryable): Promise<Set<string
   const rows = await db.select({ teamId: receivingService.teamId }).from(receivingService).where(eq(receivingService.acceptsReferrals, false));
   return new Set(rows.map((r) => r.teamId));
 }
-
-/**
- * The names of the people referrals are about, to show beside them. The person record belongs to
- * the people module; PeopleService has no names-only read yet, so this reads the two name columns
- * and nothing else. Move it behind PeopleService when it offers one.
- */
-export async function personNames(db: Queryable, personIds: string[]): Promise<Map<string, string>> {
-  const ids = [...new Set(personIds)];
-  if (!ids.length) return new Map();
-  const result = await db.execute<{ id: string; name: string }>(
-    sql`select id, given_name || ' ' || family_name as name from person where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
-  );
-  return new Map(result.rows.map((r) => [r.id, r.name]));
-}
