@@ -4,9 +4,6 @@
  */
 import { path } from '../../platform/http/paths.js';
 
-
-
-
 export type UserSearch = { q?: string; agencyId?: string; teamId?: string; includeInactive?: boolean };
 
 const users = path('/directory/users');

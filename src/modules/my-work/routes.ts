@@ -104,6 +104,7 @@ function otherLinks(actor: Actor) {
     canSearch: hasPermission(actor, 'people.search'),
     canManageDirectory: hasPermission(actor, 'directory.manage'),
     canAudit: hasPermission(actor, 'audit.view'),
+    canAllocate: hasPermission(actor, 'referrals.allocate'),
   };
 }
 

@@ -4,8 +4,6 @@
  */
 import { path, withQuery } from '../../platform/http/paths.js';
 
-
-
 const search = path('/people/search');
 const inquiryNew = path('/inquiries/new');
 const referralIntake = path('/referrals/new');

@@ -4,9 +4,6 @@
  */
 import { path } from '../../platform/http/paths.js';
 
-
-
-
 const intake = path('/referrals/new');
 
 export const referralPaths = {
@@ -14,6 +11,7 @@ export const referralPaths = {
   /** The intake form for a person already found by the people search (REF-8). */
   intakeFor: (personId: string) => `${intake()}?personId=${encodeURIComponent(personId)}`,
   made: path('/referrals/made'),
+  settings: path('/referrals/settings'),
   referral: path('/referrals/:referralId'),
 
   requestInformation: path('/referrals/:referralId/request-information'),
@@ -37,6 +35,7 @@ export const peopleLinks = {
 export const referralApiPaths = {
   referrals: path('/api/v1/referrals'),
   made: path('/api/v1/referrals/made'),
+  settings: path('/api/v1/referral-settings'),
   referral: path('/api/v1/referrals/:referralId'),
   informationRequests: path('/api/v1/referrals/:referralId/information-requests'),
   informationAnswers: path('/api/v1/referrals/:referralId/information-answers'),

@@ -331,3 +331,20 @@ export const allocationInput = z.object({
 
 export const withdrawInput = z.object({ reason: required('the reason the referral is withdrawn', 2000) });
 export const feedbackInput = z.object({ message: required('the feedback for the referrer', 2000) });
+
+const days = (label: string, max: number) =>
+  z.coerce
+    .number({ error: `Enter ${label} as a number of days` })
+    .int(`Enter ${label} as a whole number of days`)
+    .min(1, `${label[0]!.toUpperCase()}${label.slice(1)} must be at least 1 day`)
+    .max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be ${max} days or fewer`);
+
+/** How a service takes referrals (REF-2, REF-3, WAIT-1): set by the team's manager, local policy differing. */
+export const serviceSettingsInput = z.object({
+  acceptsReferrals: z.enum(['yes', 'no'], { error: 'Select whether the service takes referrals' }).transform((v) => v === 'yes'),
+  requiredInformation: z.array(z.enum(Object.keys(INFORMATION_ITEMS) as [InformationItem], { error: 'Select from the list' })).default([]),
+  automaticallyUrgentAgencies: z.array(z.uuid({ error: 'Select agencies from the list' })).max(50).default([]),
+  informationRequestWorkingDays: days('the time to answer a request for information', 30),
+  waitingRiskCheckDays: days('the time between risk re-checks', 90),
+});
+export type ServiceSettingsInput = z.infer<typeof serviceSettingsInput>;

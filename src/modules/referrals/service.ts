@@ -17,7 +17,7 @@ import type { DirectoryService } from '../directory/service.js';
 import type { PersonInput } from '../people/rules.js';
 import type { PeopleService } from '../people/service.js';
 import * as rules from './rules.js';
-import { eligibilityDecision, informationRequest, referral, referralEvent, responseContact, waitingRiskCheck } from './schema.js';
+import { eligibilityDecision, informationRequest, receivingService, referral, referralEvent, responseContact, waitingRiskCheck } from './schema.js';
 import * as store from './store.js';
 
 export type ReferralView = 'receiving' | 'referrer';
@@ -124,6 +124,30 @@ export class ReferralsService {
     const { dateOfBirth } = await this.people.identityFor(this.db, personId);
     await this.audit.recordNow(auditActorOf(actor), { action: 'referral.person_viewed', personId, subject: { type: 'person', id: personId }, details: { purpose: 'referral intake' } });
     return { id: personId, name, dateOfBirth };
+  }
+
+  // ---- How a service takes referrals ---------------------------------------------------------
+
+  /** The actor's own team's settings, for its manager to read and change. */
+  async ownSettings(actor: Actor) {
+    await this.guard.require(actor, 'referrals.allocate');
+    const stored = await store.serviceSettings(this.db, actor.teamId);
+    return { ...(await this.settingsFor(this.db, actor.teamId)), acceptsReferrals: stored?.acceptsReferrals ?? true };
+  }
+
+  /** Only the manager of a team changes how that team takes referrals. */
+  async updateOwnSettings(actor: Actor, input: unknown) {
+    await this.guard.require(actor, 'referrals.allocate');
+    const values = parseOrThrow(rules.serviceSettingsInput, input, 'REFERRALS.SETTINGS_INVALID');
+    const now = this.clock.now();
+    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      await tx
+        .insert(receivingService)
+        .values({ teamId: actor.teamId, agencyId: actor.agencyId, ...values, updatedAt: now })
+        .onConflictDoUpdate({ target: receivingService.teamId, set: { ...values, updatedAt: now } });
+      record({ action: 'referral.service_settings_changed', subject: { type: 'team', id: actor.teamId }, details: values });
+      return values;
+    });
   }
 
   // ---- Intake (REF-1, REF-7, REF-8) ----------------------------------------------------------
