@@ -126,11 +126,12 @@ describe('a referral from search to allocation, in a browser', () => {
     assert.equal(await textOf(priyaPage.getByTestId('lead-agency')), 'Riverside NHS Mental Health Trust');
     await expectAccessible(priyaPage, 'case');
 
-    // 4. Raj sees the referral allocated in the list of referrals his agency made.
-    await raj.open('Referrals made');
-    await onPage(rajPage, 'Referrals your agency made');
-    const row = rajPage.getByRole('table', { name: 'Referrals made' }).getByRole('row').filter({ hasText: reference });
+    // 4. Raj, back hours later (his first session has timed out), sees it allocated in the referrals his agency made.
+    const rajLater = await concord.newPage();
+    await (await signIn(rajLater, RAJ)).open('Referrals made');
+    await onPage(rajLater, 'Referrals your agency made');
+    const row = rajLater.getByRole('table', { name: 'Referrals made' }).getByRole('row').filter({ hasText: reference });
     assert.match(await textOf(row), new RegExp(`^${reference} Ottoline Brackenbury Riverside Community Mental Health Team, Riverside NHS Mental Health Trust .* Allocated$`));
-    await expectAccessible(rajPage, 'Referrals made');
+    await expectAccessible(rajLater, 'Referrals made');
   });
 });

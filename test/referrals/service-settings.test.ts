@@ -39,6 +39,13 @@ test('referrals from an automatically urgent agency are suggested urgent', async
   assert.equal(row.suggestedCategory, 'urgent');
 });
 
+test('the page shows the team’s re-referral rate over the last 12 months (REF-7)', async () => {
+  const counts = (await t.pool.query(`select count(*)::int as total, count(*) filter (where is_re_referral)::int as re from referral where receiving_team_id = $1 and received_at >= now() - interval '1 year'`, [cmht])).rows[0];
+  const page = await priya.get('/referrals/settings');
+  assert.match(page.body, new RegExp(`Re-referrals in the last 12 months: <strong>${counts.re} of ${counts.total}</strong>`));
+  assert.ok(counts.re >= 1, 'the demo has a re-referral');
+});
+
 test('bad settings are refused with a message per field and nothing is changed', async () => {
   const before = await t.services.referrals.settingsFor(t.db, cmht);
   const { landed } = await submit(priya, '/referrals/settings', { acceptsReferrals: 'maybe', requiredInformation: 'gp_letter', informationRequestWorkingDays: '0', waitingRiskCheckDays: 'soon' });

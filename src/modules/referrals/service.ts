@@ -135,6 +135,15 @@ export class ReferralsService {
     return { ...(await this.settingsFor(this.db, actor.teamId)), acceptsReferrals: stored?.acceptsReferrals ?? true };
   }
 
+  /** REF-7: the share of the last 12 months' referrals to this team that were re-referrals, a performance indicator. */
+  async reReferralRate(actor: Actor) {
+    await this.guard.require(actor, 'referrals.allocate');
+    const since = new Date(this.clock.now());
+    since.setUTCFullYear(since.getUTCFullYear() - 1);
+    const { total, re } = await store.reReferralCount(this.db, actor.teamId, since);
+    return { total, reReferrals: re, percent: total ? Math.round((re / total) * 100) : 0 };
+  }
+
   /** Only the manager of a team changes how that team takes referrals. */
   async updateOwnSettings(actor: Actor, input: unknown) {
     await this.guard.require(actor, 'referrals.allocate');

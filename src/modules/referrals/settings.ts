@@ -28,6 +28,7 @@ export function serviceSettingsRoutes(services: Services): RouteSpec[] {
   const { referrals, directory } = services;
   const formData = async (actor: ReturnType<typeof actorOf>) => ({
     settings: await referrals.ownSettings(actor),
+    reReferrals: await referrals.reReferralRate(actor),
     agencies: (await directory.listAgencies(actor)).filter((a) => a.active && a.id !== actor.agencyId),
     items: Object.entries(INFORMATION_ITEMS).map(([value, text]) => ({ value, text })),
     paths: referralPaths,
