@@ -56,6 +56,7 @@ describe('a referral from search to allocation, in a browser', () => {
     await expectAccessible(rajPage, 'referral status (referrer)');
 
     // 2. Tom, at his own computer, finds it on My work and takes it through screening, assessment and the MDT.
+    // The app's clock stands still in tests: move it on so the assessment, an hour after the referral, is in the past.
     concord.t.clock.advance(2 * 60 * 60 * 1000);
     const tomPage = await concord.newPage();
     await signIn(tomPage, TOM);
