@@ -7,6 +7,7 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { caseApiPaths, casePaths, linkedPaths } from './paths.js';
 import { CASE_STATES } from './schema.js';
+import { onTheWire } from '../../platform/http/api-endpoint.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();
@@ -61,8 +62,6 @@ export const caseResponse = z.object({
 
 const VIEWED = { action: 'case.viewed' };
 const caseIdOf = (request: FastifyRequest) => referenceOrNotFound((request.params as Record<string, unknown>).caseId, 'CASES.NOT_FOUND');
-/** Dates become ISO strings, as they go on the wire, so the answer can be checked against its schema. */
-const onTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 /** The case page and its API twin: status, person, coordinator, lead agency, clocks and allocation history. */
 export function caseRoutes(services: Services): RouteSpec[] {

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../platform/access/actor.js';
-import { ROLES, type Permission } from '../../platform/access/policy.js';
-import type { ApiDescription, RouteSpec } from '../../platform/http/route-table.js';
-import { actorOf } from '../../platform/http/request-actor.js';
+import { ROLES } from '../../platform/access/policy.js';
+import type { RouteSpec } from '../../platform/http/route-table.js';
 import { parseOrThrow, referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { directoryApiPaths as api } from './paths.js';
 import { AGENCY_TYPES, agencyInput, membershipInput, newUserInput, teamInput, userInput } from './rules.js';
+import { apiEndpoints } from '../../platform/http/api-endpoint.js';
 
 // ---- Shapes, written once: requests reuse the rules' input schemas; responses are defined here ----
 
@@ -84,52 +84,12 @@ const membershipParams = z.object({ membershipId: id });
 // ---- Plumbing ----
 
 const READ = { none: 'the staff directory, not a person’s record' };
-const TAGS = ['Directory'];
+const endpoint = apiEndpoints(['Directory']);
 
-/** Dates as ISO strings, as they go on the wire, so the response can be checked against its schema. */
-function wireForm(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(wireForm);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wireForm(v)]));
-  return value;
-}
 
 const param = (request: FastifyRequest, name: string) => referenceOrNotFound((request.params as Record<string, unknown>)[name]);
 
-type Call = (request: FastifyRequest, actor: Actor) => Promise<unknown>;
 
-/**
- * One API route. The answer is parsed with its documented response schema, which drops anything
- * the schema does not name: what the OpenAPI document promises is exactly what is sent.
- */
-function endpoint(
-  method: RouteSpec['method'],
-  url: string,
-  permission: Permission,
-  audit: RouteSpec['audit'],
-  summary: string,
-  description: Omit<ApiDescription, 'tags'>,
-  call: Call,
-  location?: (body: { id: string }) => string,
-): RouteSpec {
-  const status = description.successStatus ?? 200;
-  return {
-    method,
-    url,
-    access: { permission },
-    audit,
-    kind: 'api',
-    summary,
-    api: { tags: TAGS, ...description },
-    handler: async (request, reply) => {
-      const result = await call(request, actorOf(request));
-      if (status === 204) return reply.code(204).send();
-      const body = description.response ? description.response.parse(wireForm(result)) : result;
-      if (location) reply.header('location', location(body as { id: string }));
-      return reply.code(status).send(body);
-    },
-  };
-}
 
 export function directoryApi(services: Services): RouteSpec[] {
   const directory = services.directory;

@@ -8,6 +8,7 @@ import type { Services } from '../../services.js';
 import { casePaths, linkedPaths } from '../cases/paths.js';
 import { nextDeadline, QUEUE_NAMES, QUEUES, URGENCIES, URGENCY_NAMES, urgencyOfItem, workFilter, type Queue, type WorkFilter, type WorkItem } from './rules.js';
 import type { Work } from './service.js';
+import { onTheWire } from '../../platform/http/api-endpoint.js';
 
 export const myWorkPaths = { home: '/', api: '/api/v1/my-work' } as const;
 
@@ -37,7 +38,6 @@ export const workResponse = z.object({
   queues: z.array(z.object({ queue: z.enum(QUEUES), name: z.string(), items: z.array(item) })).describe('Only the queues your roles give you, most pressing row first'),
 });
 
-const onTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
 function apiAnswer(work: Work) {
   return workResponse.parse(

@@ -1,18 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../platform/access/actor.js';
-import type { Permission } from '../../platform/access/policy.js';
 import { INVOLVEMENT_ROLES } from '../../platform/access/schema.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
 import { invalid, type FieldError } from '../../platform/errors.js';
-import type { ApiDescription, RouteSpec } from '../../platform/http/route-table.js';
-import { actorOf } from '../../platform/http/request-actor.js';
+import type { RouteSpec } from '../../platform/http/route-table.js';
 import { fieldErrorsOf, referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { CASE_STATE_NAMES } from '../cases/rules.js';
 import { peopleApiPaths as api } from './paths.js';
 import { childInput, inquiryInput, personInput } from './rules.js';
 import { CHILD_RELATIONSHIPS, GENDERS, INQUIRY_CHANNELS } from './schema.js';
+import { apiEndpoints } from '../../platform/http/api-endpoint.js';
 
 // ---- Reading what the service's schemas do not cover, with every problem reported at once ----------
 
@@ -151,36 +150,11 @@ const inquiryBody = inquiryInput.extend({ personId: id.optional().describe('The 
 
 // ---- Plumbing ---------------------------------------------------------------------------------
 
-const TAGS = ['People'];
+const endpoint = apiEndpoints(['People']);
 /** The inquiry log is the agency's own note of questions asked; reading it opens no one's record. */
 export const INQUIRY_LOG = { action: 'inquiry.list_viewed' };
 /** Dates become ISO strings, as they go on the wire, so the answer can be checked against its schema. */
-const onTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-/** One API route; the answer is parsed with its documented schema, so exactly what the OpenAPI document promises is sent. */
-function endpoint(
-  method: RouteSpec['method'],
-  url: string,
-  permission: Permission,
-  audit: RouteSpec['audit'],
-  summary: string,
-  description: Omit<ApiDescription, 'tags'> & { response: z.ZodType },
-  call: (request: FastifyRequest, actor: Actor) => Promise<unknown>,
-): RouteSpec {
-  return {
-    method,
-    url,
-    access: { permission },
-    audit,
-    kind: 'api',
-    summary,
-    api: { tags: TAGS, ...description },
-    handler: async (request, reply) => {
-      const result = await call(request, actorOf(request));
-      return reply.code(description.successStatus ?? 200).send(description.response.parse(onTheWire(result)));
-    },
-  };
-}
 
 /** The record as the API sends it: the same facts as the page. */
 async function recordOf(services: Services, actor: Actor, personId: string) {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Actor } from '../../platform/access/actor.js';
 import type { Permission } from '../../platform/access/policy.js';
 import { OBLIGATION_STATES } from '../../platform/clocks/obligation-rules.js';
-import type { ApiDescription, RouteSpec } from '../../platform/http/route-table.js';
-import { actorOf } from '../../platform/http/request-actor.js';
+import type { RouteSpec } from '../../platform/http/route-table.js';
+import { apiEndpoints } from '../../platform/http/api-endpoint.js';
 import { parseOrThrow, referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { referralApiPaths as api } from './paths.js';
@@ -159,42 +159,8 @@ const referralParams = z.object({ referralId: id });
 
 // ---- Plumbing ----
 
-const TAGS = ['Referrals'];
-
-/** Dates as ISO strings, as they go on the wire, so the response can be checked against its schema. */
-function wireForm(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(wireForm);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wireForm(v)]));
-  return value;
-}
-
-/** One API route; the answer is parsed with its documented schema, so exactly what is promised is sent. */
-function endpoint(
-  method: RouteSpec['method'],
-  url: string,
-  permission: Permission,
-  audit: RouteSpec['audit'],
-  summary: string,
-  description: Omit<ApiDescription, 'tags'>,
-  call: (request: FastifyRequest, actor: Actor) => Promise<unknown>,
-): RouteSpec {
-  const success = description.successStatus ?? 200;
-  return {
-    method,
-    url,
-    access: { permission },
-    audit,
-    kind: 'api',
-    summary,
-    api: { tags: TAGS, ...description },
-    handler: async (request, reply) => {
-      const body = description.response!.parse(wireForm(await call(request, actorOf(request))));
-      if (success === 201) reply.header('location', api.referral((body as { id: string }).id));
-      return reply.code(success).send(body);
-    },
-  };
-}
+// Every referral created answers 201 with its address.
+const endpoint = apiEndpoints(['Referrals'], { location: (body) => api.referral(body.id) });
 
 /** The API's answer for the referral: its risks as one object rather than four columns. */
 function detailFor(seen: Awaited<ReturnType<Services['referrals']['get']>>) {
