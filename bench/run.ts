@@ -1,4 +1,7 @@
 import { benchMemory, memoryRows } from './memory.js';
+import { benchPeople, peopleOptions } from './people/bench.js';
+import { removeBenchDatabase } from './people/database.js';
+import { keepingPeopleSection } from './people/report.js';
 import { loadAverage, machine, writeResults } from './results.js';
 import { cleanUpEverything } from './server.js';
 import { benchStart, startRows } from './start.js';
@@ -6,6 +9,8 @@ import { consoleTable, type Row } from './table.js';
 
 // The whole run must end on its own: a hung start or stop must not leave a server or a folder behind.
 const WATCHDOG_MS = 6 * 60_000;
+// Generating a million people and measuring at that size takes about 15 minutes on 2 cores.
+const PEOPLE_WATCHDOG_MS = 25 * 60_000;
 const COMMAND = 'npm run bench';
 const BENCHES = {
   start: async (): Promise<Row[]> => startRows(await benchStart(3)),
@@ -13,35 +18,44 @@ const BENCHES = {
   // The same load with templates cached, as production serves them: see ServerOptions.nodeEnv.
   'memory-cached': async (): Promise<Row[]> => memoryRows(await benchMemory({ nodeEnv: 'test' }), 'templates cached'),
 };
-type BenchName = keyof typeof BENCHES;
+// Run only when named: it needs a PostgreSQL server and a quarter of an hour, and writes its own section of RESULTS.md.
+const ON_REQUEST = {
+  people: (flags: string[]) => benchPeople(peopleOptions(flags)),
+};
+type BenchName = keyof typeof BENCHES | keyof typeof ON_REQUEST;
 
 async function main(args: string[]): Promise<number> {
-  const unknown = args.filter((arg) => !Object.hasOwn(BENCHES, arg));
-  if (unknown.length > 0) {
-    console.error(`Unknown benchmark ${unknown.join(', ')}. Usage: ${COMMAND} [-- ${Object.keys(BENCHES).join(' | ')}]`);
+  const flags = args.filter((arg) => arg.startsWith('--'));
+  const names = args.filter((arg) => !arg.startsWith('--'));
+  const unknown = names.filter((arg) => !Object.hasOwn(BENCHES, arg) && !Object.hasOwn(ON_REQUEST, arg));
+  if (unknown.length > 0 || (flags.length > 0 && !names.includes('people'))) {
+    console.error(`Unknown benchmark ${[...unknown, ...flags].join(', ')}. Usage: ${COMMAND} [-- ${Object.keys(BENCHES).join(' | ')} | people [--keep]]`);
     return 2;
   }
-  const chosen = (args.length > 0 ? args : Object.keys(BENCHES)) as BenchName[];
+  const chosen = (names.length > 0 ? names : Object.keys(BENCHES)) as BenchName[];
   const loadBefore = loadAverage();
   console.log(`Concord benchmarks on ${machine()}\nLoad average (1, 5, 15 minutes) ${loadBefore}\n`);
   const rows: Row[] = [];
   for (const name of chosen) {
     console.log(`${name}…`);
-    rows.push(...(await BENCHES[name]()));
+    rows.push(...(await (name === 'people' ? ON_REQUEST[name](flags) : BENCHES[name]())));
   }
   const loadAfter = loadAverage();
   console.log(`\nResults (load average now ${loadAfter})\n${consoleTable(rows)}\n`);
-  if (chosen.length === Object.keys(BENCHES).length) console.log(`Wrote ${writeResults(rows, { command: COMMAND, loadBefore, loadAfter })}`);
+  if (Object.keys(BENCHES).every((name) => chosen.includes(name as BenchName))) {
+    console.log(`Wrote ${keepingPeopleSection(() => writeResults(rows, { command: COMMAND, loadBefore, loadAfter }))}`);
+  }
   return 0;
 }
 
 async function abandon(reason: string): Promise<never> {
-  console.error(`\n${reason}; stopping the servers and removing the data folders.`);
-  await cleanUpEverything();
+  console.error(`\n${reason}; stopping the servers and removing the data folders and the bench database.`);
+  await Promise.allSettled([cleanUpEverything(), removeBenchDatabase()]);
   process.exit(1);
 }
 
-const watchdog = setTimeout(() => void abandon(`The benchmark took longer than ${WATCHDOG_MS / 60_000} minutes`), WATCHDOG_MS);
+const watchdogMs = WATCHDOG_MS + (process.argv.includes('people') ? PEOPLE_WATCHDOG_MS : 0);
+const watchdog = setTimeout(() => void abandon(`The benchmark took longer than ${watchdogMs / 60_000} minutes`), watchdogMs);
 process.once('SIGINT', () => void abandon('Interrupted'));
 process.once('SIGTERM', () => void abandon('Terminated'));
 try {
