@@ -70,10 +70,14 @@ export class AuditTrail {
     const [head] = await tx.select({ hash: auditEvent.hash }).from(auditEvent).orderBy(desc(auditEvent.id)).limit(1);
     let prevHash = head?.hash ?? GENESIS_HASH;
     const occurredAt = this.clock.now();
-    for (const input of events) {
-      const idRow = await tx.execute<{ id: string }>(sql`select nextval(pg_get_serial_sequence('audit_event', 'id')) as id`);
+    // Ids for every event at once, taken under the lock so they follow the chain's order; then one insert.
+    const ids = await tx.execute<{ id: string }>(
+      sql`select nextval(pg_get_serial_sequence('audit_event', 'id')) as id from generate_series(1, ${events.length})`,
+    );
+    const sequence = ids.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const rows = events.map((input, index) => {
       const fields = {
-        id: Number(idRow.rows[0]!.id),
+        id: sequence[index]!,
         occurredAt,
         actorUserId: actor?.userId ?? null,
         actorName: actor?.name ?? null,
@@ -89,9 +93,11 @@ export class AuditTrail {
         details: input.details ?? {},
       };
       const hash = eventHash(prevHash, fields);
-      await tx.insert(auditEvent).values({ ...fields, prevHash, hash });
+      const row = { ...fields, prevHash, hash };
       prevHash = hash;
-    }
+      return row;
+    });
+    await tx.insert(auditEvent).values(rows);
   }
 
   /** Re-computes every link of the chain, oldest first, and records the result. */
