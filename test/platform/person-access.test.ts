@@ -14,7 +14,7 @@ const agencies = (await t.pool.query(`select id from agency order by name limit 
 const teamOf = (await t.pool.query(`select id, agency_id from team`)).rows as { id: string; agency_id: string }[];
 
 function actorIn(agencyId: string, roles: Role[]): Actor {
-  return { userId: '00000000-0000-4000-8000-000000000001', name: 'A', email: 'a@x.example', agencyId, agencyName: 'Agency', teamId: teamOf.find((t) => t.agency_id === agencyId)!.id, teamName: 'Team', roles, via: { kind: 'session', sessionId: 's' } };
+  return { userId: '00000000-0000-4000-8000-000000000001', name: 'A', email: 'a@x.example', agencyId, agencyName: 'Agency', agencyType: 'other', teamId: teamOf.find((t) => t.agency_id === agencyId)!.id, teamName: 'Team', roles, via: { kind: 'session', sessionId: 's' } };
 }
 
 test('the SQL filter and the decision agree, for random involvements and actors', async () => {
@@ -22,7 +22,8 @@ test('the SQL filter and the decision agree, for random involvements and actors'
   await fc.assert(
     fc.asyncProperty(fc.array(involvementArb, { maxLength: 5 }), fc.constantFrom(...agencies), fc.subarray([...ROLES], { minLength: 1 }), async (involvements: InvolvementFact[], agencyId, roles) => {
       const actor = actorIn(agencyId, roles as Role[]);
-      const expected = decidePersonAccess(actor, { involvements }).level === 'record';
+      const at = { now: new Date(), today: new Date().toISOString().slice(0, 10) };
+      const expected = decidePersonAccess(actor, { involvements }, at).level === 'record';
       // Each case runs in a transaction that is rolled back, so cases do not see each other's rows.
       let actual: boolean | undefined;
       await t.db.transaction(async (tx) => {
@@ -34,7 +35,7 @@ test('the SQL filter and the decision agree, for random involvements and actors'
           await tx.execute(sql`insert into involvement (person_id, agency_id, role, source_type, source_id, started_at, ended_at)
             values (${personId}, ${i.agencyId}, ${i.role}, 'test', gen_random_uuid(), now(), ${i.active ? null : new Date().toISOString()})`);
         }
-        const seen = await tx.execute<{ n: number }>(sql`select count(*)::int as n from person where id = ${personId} and ${canSeeRecord(actor, sql`person.id`)}`);
+        const seen = await tx.execute<{ n: number }>(sql`select count(*)::int as n from person where id = ${personId} and ${canSeeRecord(actor, sql`person.id`, at)}`);
         actual = seen.rows[0]!.n === 1;
         tx.rollback();
       }).catch((error: Error) => {

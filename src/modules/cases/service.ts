@@ -1,3 +1,5 @@
+import type { AccessMoment } from '../../platform/access/person-access.js';
+import { momentOf } from '../../platform/access/facts.js';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
@@ -69,8 +71,8 @@ export class CasesService {
   }
 
   /** The case, when this actor may see it (their agency received or leads it, and they may see the person); otherwise null. */
-  visibleCase(db: Queryable, actor: Actor, caseId: string) {
-    return store.findVisibleCase(db, caseId, actor);
+  visibleCase(db: Queryable, actor: Actor, caseId: string, at: AccessMoment) {
+    return store.findVisibleCase(db, caseId, actor, at);
   }
 
   /** Opens the case inside the caller's transaction (the allocation), with its first coordinator. */
@@ -151,7 +153,7 @@ export class CaseReader {
   async read(actor: Actor, caseId: string) {
     const { db, audit, guard, clock, cases, obligations, people, directory } = this.deps;
     await guard.require(actor, 'people.view');
-    const row = await cases.visibleCase(db, actor, caseId);
+    const row = await cases.visibleCase(db, actor, caseId, momentOf(clock));
     if (!row) {
       if (await store.caseExists(db, caseId)) {
         await audit.recordNow(auditActorOf(actor), { action: 'case.view_refused', outcome: 'denied', subject: { type: 'case', id: caseId } });

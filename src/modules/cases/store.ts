@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
+import type { AccessMoment } from '../../platform/access/person-access.js';
 import { canSeeRecord } from '../../platform/access/person-filter.js';
 import type { Queryable } from '../../platform/db/database.js';
 import { careCase, coordinatorAllocation } from './schema.js';
@@ -68,11 +69,11 @@ export async function openCasesCoordinatedBy(db: Queryable, userId: string, limi
  * A case, if this actor may see it: their agency received the referral or leads the case, and they
  * may see the person's record (the same decision as the person page, applied in SQL).
  */
-export async function findVisibleCase(db: Queryable, id: string, actor: Actor) {
+export async function findVisibleCase(db: Queryable, id: string, actor: Actor, at: AccessMoment) {
   const [row] = await db
     .select()
     .from(careCase)
-    .where(and(eq(careCase.id, id), or(eq(careCase.agencyId, actor.agencyId), eq(careCase.leadAgencyId, actor.agencyId)), canSeeRecord(actor, careCase.personId)))
+    .where(and(eq(careCase.id, id), or(eq(careCase.agencyId, actor.agencyId), eq(careCase.leadAgencyId, actor.agencyId)), canSeeRecord(actor, careCase.personId, at)))
     .limit(1);
   return row ?? null;
 }

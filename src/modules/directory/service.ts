@@ -73,6 +73,7 @@ export class DirectoryService implements ActorSource {
       email: user.email,
       agencyId: chosen.agencyId,
       agencyName: chosen.agencyName,
+      agencyType: chosen.agencyType,
       teamId: chosen.teamId,
       teamName: chosen.teamName,
       roles: chosen.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),

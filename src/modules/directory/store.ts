@@ -167,6 +167,7 @@ export async function actingOptions(db: Queryable, userId: string) {
       teamName: team.name,
       agencyId: agency.id,
       agencyName: agency.name,
+      agencyType: agency.type,
       roles: teamMembership.roles,
     })
     .from(teamMembership)

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
+import { loadAccessFacts, momentOf } from '../../platform/access/facts.js';
 import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
 import { canSeeRecord } from '../../platform/access/person-filter.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
@@ -85,6 +86,8 @@ export class PeopleService {
     const ids = candidates.map((c) => c.id);
     // One transaction is one connection: its queries run one after another.
     const involvements = await store.involvementsOf(tx, ids);
+    const facts = await loadAccessFacts(tx, ids);
+    const at = momentOf(this.clock);
     const cases = await this.cases.summariesFor(ids);
     const allCases = [...cases.values()].flat();
     const names = await this.directory.namesFor({
@@ -94,7 +97,7 @@ export class PeopleService {
     });
     return candidates.map((candidate) => {
       const own = involvements.filter((i) => i.personId === candidate.id);
-      const access = decidePersonAccess(actor, { involvements: own.map((i) => ({ agencyId: i.agencyId, role: i.role, active: i.endedAt === null })) });
+      const access = decidePersonAccess(actor, facts.get(candidate.id)!, at);
       const contradicted = criteria.dateOfBirth !== null && candidate.dateOfBirth !== null && candidate.dateOfBirth !== criteria.dateOfBirth;
       const nhsNumberMatches = criteria.nhsNumber !== null && candidate.nhsNumber === criteria.nhsNumber;
       return {
@@ -210,14 +213,13 @@ export class PeopleService {
     const rows = await db
       .select({ id: person.id, givenName: person.givenName, familyName: person.familyName })
       .from(person)
-      .where(and(inArray(person.id, ids), canSeeRecord(actor, person.id)));
+      .where(and(inArray(person.id, ids), canSeeRecord(actor, person.id, momentOf(this.clock))));
     return new Map(rows.map((r) => [r.id, `${r.givenName} ${r.familyName}`]));
   }
 
   /** The access this actor has to this person, from the facts held now. */
   async accessTo(db: Queryable, actor: Actor, personId: string): Promise<PersonAccess> {
-    const involvements = await store.involvementsOf(db, [personId]);
-    return decidePersonAccess(actor, { involvements: involvements.map((i) => ({ agencyId: i.agencyId, role: i.role, active: i.endedAt === null })) });
+    return decidePersonAccess(actor, (await loadAccessFacts(db, [personId])).get(personId)!, momentOf(this.clock));
   }
 
   /**

@@ -7,6 +7,8 @@ export type Actor = {
   email: string;
   agencyId: string;
   agencyName: string;
+  /** Consent and restrictions may name a kind of agency ("any housing provider") rather than one agency. */
+  agencyType: string;
   teamId: string;
   teamName: string;
   roles: readonly Role[];

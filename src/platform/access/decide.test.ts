@@ -11,6 +11,7 @@ function actor(roles: Role[], agencyId = 'agency-a'): Actor {
     email: 't@example.org',
     agencyId,
     agencyName: 'Agency A',
+    agencyType: 'housing',
     teamId: 'team-1',
     teamName: 'Team One',
     roles,

@@ -1,3 +1,4 @@
+import { momentOf } from '../access/facts.js';
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Actor } from '../access/actor.js';
 import { canSeeRecord } from '../access/person-filter.js';
@@ -132,7 +133,7 @@ export class Obligations {
 
   /** A deadline about nobody in particular (a file audit, say) is visible to its owners; one about a person follows the record. */
   private visibleTo(actor: Actor) {
-    return or(isNull(obligation.personId), canSeeRecord(actor, obligation.personId));
+    return or(isNull(obligation.personId), canSeeRecord(actor, obligation.personId, momentOf(this.clock)));
   }
 
   /**
