@@ -9,7 +9,7 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { CASE_STATE_NAMES } from '../cases/rules.js';
 import { INQUIRY_LOG, readVersion, refuse } from './api.js';
-import { linkedPaths, peoplePaths as paths } from './paths.js';
+import { linkedPaths, peoplePaths as paths, recordPaths } from './paths.js';
 import { GENDER_NAMES, childInput, formatNhsNumber, personInput, searchInput } from './rules.js';
 import type { SearchResult } from './service.js';
 
@@ -37,7 +37,7 @@ const NAMES = {
   askedHow: { phone: 'by telephone', letter: 'by letter', email: 'by email', in_person: 'in person', electronic: 'by electronic message' },
 };
 
-const render = (reply: FastifyReply, view: string, data: Values) => reply.view(`people/views/${view}.njk`, { paths, linkedPaths, names: NAMES, ...data });
+const render = (reply: FastifyReply, view: string, data: Values) => reply.view(`people/views/${view}.njk`, { paths, linkedPaths, recordPaths, names: NAMES, ...data });
 
 const personIdOf = (request: FastifyRequest) => referenceOrNotFound((request.params as Values).personId, 'PEOPLE.NOT_FOUND');
 /** The person an inquiry is about, when it was started from a search result (`?personId=`). */
@@ -175,6 +175,7 @@ export function peoplePages(services: Services): RouteSpec[] {
         cases: record.caseSummaries.map((c) => ({ ...c, id: caseIds.get(c.reference) })),
         referrals,
         basis: record.access.basis,
+        record: { id: person.id, name: fullName(person), via: record.access.via, expiresAt: record.access.level === 'record' ? (record.access.expiresAt ?? null) : null },
       });
     }),
     page(paths.personEdit.pattern, 'people.record', VIEWED, 'Form to change a person’s details', async (request, reply) => {

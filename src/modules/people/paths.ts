@@ -51,3 +51,19 @@ export const linkedPaths = {
   referral: path('/referrals/:referralId'),
   case: path('/cases/:caseId'),
 };
+
+/**
+ * The sections of a person's record. Each is served by the module that owns it (notes, agencies
+ * involved, consent and sharing, access); every one of them renders inside `people/views/record-frame.njk`,
+ * which needs these as `recordPaths`.
+ */
+export const recordPaths = {
+  search,
+  person: peoplePaths.person,
+  notes: path('/people/:personId/notes'),
+  agencies: path('/people/:personId/agencies'),
+  sharing: path('/people/:personId/sharing'),
+  access: path('/people/:personId/access'),
+  /** Emergency access to a record with no relationship (break-glass). */
+  breakGlass: path('/people/:personId/emergency-access'),
+};

@@ -55,7 +55,7 @@ export type AccessMoment = { now: Date; today: string };
 
 export type AccessBasis = 'involvement' | 'exception' | 'break_glass' | 'referrer' | 'none' | 'role';
 export type PersonAccess =
-  | { level: 'record'; via: AccessBasis; basis: string }
+  | { level: 'record'; via: AccessBasis; basis: string; expiresAt?: Date }
   | { level: 'referral-status'; via: AccessBasis; basis: string }
   | { level: 'none'; via: AccessBasis; basis: string };
 
@@ -94,7 +94,7 @@ export function decidePersonAccess(actor: Actor, facts: PersonAccessFacts, at: A
     return { level: 'record', via: 'exception', basis: `Information is shared with ${actor.agencyName} without consent, under a recorded exception.` };
   }
   const glass = (facts.breakGlass ?? []).find((b) => breakGlassInForce(b, actor, at));
-  if (glass) return { level: 'record', via: 'break_glass', basis: `You used emergency access (break-glass) until ${glass.expiresAt.toISOString()}.` };
+  if (glass) return { level: 'record', via: 'break_glass', basis: 'You used emergency access (break-glass), for a limited time.', expiresAt: glass.expiresAt };
   if (ours.some((i) => i.role === 'referrer')) return { level: 'referral-status', via: 'referrer', basis: `${actor.agencyName} ${ROLE_WORDS.referrer}.` };
   return { level: 'none', via: 'none', basis: `${actor.agencyName} is not involved with this person.` };
 }

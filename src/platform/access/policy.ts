@@ -35,19 +35,28 @@ export const PERMISSIONS = {
   'referrals.make': 'Refer a person to a service',
   'referrals.work': 'Screen referrals, request information, record contacts, assessments, eligibility and risk checks',
   'referrals.allocate': 'Allocate a care coordinator and open a case',
+  'notes.record': 'Write notes on a person’s record',
+  'sharing.record': 'Record consent decisions and restrictions on sharing',
+  'sharing.exception': 'Decide to share without consent under a lawful exception (team manager or above)',
+  'involvement.manage': 'Add agencies to a person’s care and end their involvement',
+  'records.break_glass': 'Open a record with no relationship in an emergency, giving a reason (alerts the Caldicott guardian)',
+  'records.viewers': 'See who has viewed a person’s record',
+  'alerts.review': 'Review break-glass use and unusual access, and record the outcome',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
 const EVERY_SIGNED_IN_USER: Permission[] = ['workspace.view', 'account.tokens', 'directory.view'];
-const CASEWORK: Permission[] = ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work'];
+const CASEWORK: Permission[] = ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work', 'notes.record', 'sharing.record', 'records.break_glass'];
+/** Coordinators and their managers hold the whole picture: who is involved, and who has looked. */
+const COORDINATION: Permission[] = ['involvement.manage', 'records.viewers'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   practitioner: [...EVERY_SIGNED_IN_USER, ...CASEWORK],
-  care_coordinator: [...EVERY_SIGNED_IN_USER, ...CASEWORK],
-  team_manager: [...EVERY_SIGNED_IN_USER, ...CASEWORK, 'referrals.allocate'],
+  care_coordinator: [...EVERY_SIGNED_IN_USER, ...CASEWORK, ...COORDINATION],
+  team_manager: [...EVERY_SIGNED_IN_USER, ...CASEWORK, ...COORDINATION, 'referrals.allocate', 'sharing.exception'],
   agency_administrator: [...EVERY_SIGNED_IN_USER, 'directory.manage'],
   partnership_administrator: [...EVERY_SIGNED_IN_USER, 'directory.manage', 'directory.manage_agencies'],
-  auditor: [...EVERY_SIGNED_IN_USER, 'audit.view'],
+  auditor: [...EVERY_SIGNED_IN_USER, 'audit.view', 'alerts.review'],
 };
 
 /** Roles only a partnership administrator may hand out: they reach across every agency. */
