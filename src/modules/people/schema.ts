@@ -33,8 +33,10 @@ export const person = pgTable(
   },
   (t) => [
     uniqueIndex('person_nhs_number_key').on(t.nhsNumber),
-    index('person_search_family_trgm').using('gin', sql`${t.searchFamily} gin_trgm_ops`),
-    index('person_search_given_trgm').using('gin', sql`${t.searchGiven} gin_trgm_ops`),
+    // Search finds people by exact name words (fuzzy matching is done on person_name_word), in either order;
+    // the id makes each name's people an ordered, index-only list.
+    index('person_family_given_idx').on(t.searchFamily, t.searchGiven, t.id),
+    index('person_given_family_idx').on(t.searchGiven, t.searchFamily, t.id),
     index('person_dob_idx').on(t.dateOfBirth),
     index('person_postcode_idx').on(t.postcode),
   ],
@@ -53,7 +55,27 @@ export const personAlias = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
     recordedBy: uuid('recorded_by'),
   },
-  (t) => [index('person_alias_person_idx').on(t.personId), index('person_alias_family_trgm').using('gin', sql`${t.searchFamily} gin_trgm_ops`)],
+  (t) => [
+    index('person_alias_person_idx').on(t.personId),
+    index('person_alias_family_given_idx').on(t.searchFamily, t.searchGiven, t.personId),
+    index('person_alias_given_family_idx').on(t.searchGiven, t.searchFamily, t.personId),
+  ],
+);
+
+/**
+ * Every normalised given and family name of people and their other names, once: the words person
+ * search matches fuzzily (trigrams, sound) before looking people up by the words found. A few tens
+ * of thousands of words stand for a million people. Filled by triggers on person and person_alias
+ * (migration 0007); a word stays when nobody bears it any more, which only costs a lookup that finds nobody.
+ */
+export const personNameWord = pgTable(
+  'person_name_word',
+  {
+    word: text('word').primaryKey(),
+    /** dmetaphone(word), for sound-alike family names. */
+    sound: text('sound').notNull(),
+  },
+  (t) => [index('person_name_word_trgm').using('gin', sql`${t.word} gin_trgm_ops`), index('person_name_word_sound_idx').on(t.sound)],
 );
 
 export const CHILD_RELATIONSHIPS = ['dependent', 'significant_contact'] as const;
