@@ -83,7 +83,7 @@ export function readDateInput(form: Values, field: string, label: string): DateR
 }
 
 /** The three fields for `govukDateInput`, marking those at fault; the first at fault takes the field's id, where the error summary links. */
-function dateItems(field: string, values: Values, errors: FieldError[] | undefined) {
+export function dateItems(field: string, values: Values, errors: FieldError[] | undefined) {
   const faulted = errors?.some((e) => e.field === field);
   const read = readDateInput(values, field, '');
   const wrong: readonly DatePart[] = !faulted ? [] : 'parts' in read ? read.parts : DATE_PARTS;
@@ -98,7 +98,7 @@ function dateItems(field: string, values: Values, errors: FieldError[] | undefin
 }
 
 /** A stored YYYY-MM-DD as the date input's three fields. */
-function dateFields(field: string, value: string | null | undefined): Values {
+export function dateFields(field: string, value: string | null | undefined): Values {
   if (!value) return {};
   const [year, month, day] = value.split('-');
   return { [`${field}-day`]: String(Number(day)), [`${field}-month`]: String(Number(month)), [`${field}-year`]: year };
