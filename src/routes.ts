@@ -6,6 +6,7 @@ import { systemRoutes } from './platform/http/system-routes.js';
 import { myWorkRoutes } from './modules/my-work/routes.js';
 import { directoryRoutes } from './modules/directory/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
+import { involvementRoutes } from './modules/involvement/routes.js';
 import { referralRoutes } from './modules/referrals/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
@@ -29,6 +30,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...accountRoutes(services),
     ...directoryRoutes(services),
     ...peopleRoutes(services),
+    ...involvementRoutes(services),
     ...referralRoutes(services),
     ...caseRoutes(services),
     ...auditRoutes(services),

@@ -1,0 +1,117 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { PersonAccess } from '../../platform/access/person-access.js';
+import type { Permission } from '../../platform/access/policy.js';
+import type { RouteSpec } from '../../platform/http/route-table.js';
+import { actorOf } from '../../platform/http/request-actor.js';
+import { referenceOrNotFound } from '../../platform/validation.js';
+import type { Services } from '../../services.js';
+import { recordPaths } from '../people/paths.js';
+import { involvementPaths as paths } from './paths.js';
+import { ADDED_ROLES, DOMAIN_NAMES, LIFE_DOMAINS, ROLE_NAMES } from './rules.js';
+
+type Values = Record<string, unknown>;
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+const VIEWED = { action: 'involvement.viewed' };
+const NAMES = { domain: DOMAIN_NAMES, role: ROLE_NAMES };
+
+const page = (url: string, permission: Permission, summary: string, handler: Handler): RouteSpec => ({
+  method: 'GET', url, access: { permission }, audit: VIEWED, kind: 'page', summary, handler,
+});
+const answer = (url: string, action: string, summary: string, handler: Handler): RouteSpec => ({
+  method: 'POST', url, access: { permission: 'involvement.manage' }, audit: { action }, kind: 'page', summary, handler,
+});
+
+const idsOf = (request: FastifyRequest) => {
+  const params = request.params as Values;
+  return {
+    personId: referenceOrNotFound(params.personId, 'INVOLVEMENT.PERSON_NOT_FOUND'),
+    involvementId: params.involvementId === undefined ? '' : referenceOrNotFound(params.involvementId, 'INVOLVEMENT.NOT_FOUND'),
+  };
+};
+const formOf = (request: FastifyRequest) => (request.body ?? {}) as Values;
+/** Checkboxes send nothing, one value or several. */
+const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? [value] : []);
+/** What the form sends, as the service reads it: the aspects of care as lists. */
+const fromForm = (form: Values) => ({ ...form, domains: listOf(form.domains), leadDomains: listOf(form.leadDomains) });
+/** What a form shows: what was typed before a refusal, else the defaults, with its checkboxes as lists. */
+const shown = (request: FastifyRequest, defaults: Values): Values & { domains: string[]; leadDomains: string[] } => {
+  const values: Values = request.flash?.values ?? defaults;
+  return { ...values, domains: listOf(values.domains), leadDomains: listOf(values.leadDomains) };
+};
+
+const recordOf = (person: { id: string; name: string }, access: PersonAccess) => ({
+  id: person.id,
+  name: person.name,
+  via: access.via,
+  expiresAt: access.level === 'record' ? (access.expiresAt ?? null) : null,
+});
+
+/** The aspects of care as checkbox items, ticked as `chosen` says. */
+const domainItems = (chosen: readonly string[]) => LIFE_DOMAINS.map((d) => ({ value: d, text: DOMAIN_NAMES[d], checked: chosen.includes(d) }));
+
+export function involvementPages(services: Services): RouteSpec[] {
+  const involvement = services.involvement;
+  const render = (reply: FastifyReply, view: string, data: Values) => reply.view(`involvement/views/${view}.njk`, { paths, recordPaths, names: NAMES, ...data });
+
+  return [
+    page(paths.agencies.pattern, 'people.view', 'The agencies involved in a person’s care: what each covers, who leads on what, who to ask and how they keep in touch (COORD-6)', async (request, reply) => {
+      const { personId } = idsOf(request);
+      const seen = await involvement.list(actorOf(request), personId);
+      return render(reply, 'agencies', { ...seen, record: recordOf(seen.person, seen.access) });
+    }),
+
+    page(paths.add.pattern, 'involvement.manage', 'Form to add an agency to a person’s care', async (request, reply) => {
+      const { personId } = idsOf(request);
+      const offer = await involvement.forAdding(actorOf(request), personId);
+      const values = shown(request, { role: 'partner' });
+      return render(reply, 'add', {
+        ...offer,
+        record: recordOf(offer.person, offer.access),
+        values,
+        agencyItems: [{ value: '', text: 'Select an agency' }, ...offer.agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === values.agencyId }))],
+        teamItems: [{ value: '', text: 'No particular team' }, ...offer.teams.map((t) => ({ value: t.id, text: `${t.name} (${t.agencyName})`, selected: t.id === values.teamId }))],
+        roleItems: ADDED_ROLES.map((r) => ({ value: r, text: ROLE_NAMES[r], checked: values.role === r })),
+        domainItems: domainItems(values.domains),
+        leadItems: domainItems(values.leadDomains),
+      });
+    }),
+    answer(paths.add.pattern, 'involvement.started', 'Add an agency to a person’s care, which shares the record with it (COORD-6, CON-1)', async (request, reply) => {
+      const { personId } = idsOf(request);
+      const added = await involvement.add(actorOf(request), personId, fromForm(formOf(request)));
+      return reply.redirectWithNotice(paths.agencies(personId), `${added.agencyName} has been added as ${added.role === 'lead_agency' ? 'the lead agency' : 'a partner agency'}`);
+    }),
+
+    page(paths.change.pattern, 'involvement.manage', 'Form to change what an agency covers and leads on, its key contact and how agencies communicate', async (request, reply) => {
+      const { personId, involvementId } = idsOf(request);
+      const current = await involvement.forChanging(actorOf(request), personId, involvementId, 'change');
+      const values = shown(request, current.values);
+      return render(reply, 'change', {
+        ...current,
+        record: recordOf(current.person, current.access),
+        values,
+        domainItems: domainItems(values.domains),
+        leadItems: domainItems(values.leadDomains),
+      });
+    }),
+    answer(paths.change.pattern, 'involvement.changed', 'Change what an agency covers and leads on, its key contact and how agencies communicate (COORD-6)', async (request, reply) => {
+      const { personId, involvementId } = idsOf(request);
+      const changed = await involvement.change(actorOf(request), personId, involvementId, fromForm(formOf(request)));
+      return reply.redirectWithNotice(paths.agencies(personId), `${changed.agencyName}’s involvement has been updated`);
+    }),
+
+    page(paths.end.pattern, 'involvement.manage', 'Form to end an agency’s involvement in a person’s care', async (request, reply) => {
+      const { personId, involvementId } = idsOf(request);
+      const current = await involvement.forChanging(actorOf(request), personId, involvementId, 'end');
+      return render(reply, 'end', { ...current, record: recordOf(current.person, current.access), values: request.flash?.values ?? {} });
+    }),
+    answer(paths.end.pattern, 'involvement.ended', 'End an agency’s involvement in a person’s care; its access ends with it', async (request, reply) => {
+      const { personId, involvementId } = idsOf(request);
+      const { involvement: ended, stillHasAccess } = await involvement.end(actorOf(request), personId, involvementId, formOf(request));
+      const notice = `${ended.agencyName}’s involvement has ended`;
+      if (stillHasAccess) return reply.redirectWithNotice(paths.agencies(personId), notice);
+      // The actor ended their own agency's part: the record is no longer theirs to open.
+      return reply.redirectWithNotice(recordPaths.search(), `${notice}. Your agency is no longer involved, so you can no longer open the record.`);
+    }),
+  ];
+}
