@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const GENDERS = ['female', 'male', 'non_binary', 'other', 'not_known', 'prefers_not_to_say'] as const;
 
@@ -62,20 +62,31 @@ export const personAlias = pgTable(
   ],
 );
 
+export const NAME_WORD_ROLES = ['given', 'family'] as const;
+
 /**
- * Every normalised given and family name of people and their other names, once: the words person
- * search matches fuzzily (trigrams, sound) before looking people up by the words found. A few tens
- * of thousands of words stand for a million people. Filled by triggers on person and person_alias
- * (migration 0007); a word stays when nobody bears it any more, which only costs a lookup that finds nobody.
+ * Every normalised given name and every family name of people and their other names, once per role:
+ * the words person search matches fuzzily (trigrams, sound) before looking people up by the words
+ * found. A few tens of thousands of words stand for a million people. Given and family words are
+ * kept apart because they are searched apart: a family name sought is compared with the ~33,000
+ * family words, a given name with the few hundred given words. Filled by triggers on person and
+ * person_alias (migrations 0007, 0009); a word stays when nobody bears it any more, which only costs
+ * a lookup that finds nobody.
  */
 export const personNameWord = pgTable(
   'person_name_word',
   {
-    word: text('word').primaryKey(),
+    role: text('role', { enum: NAME_WORD_ROLES }).notNull(),
+    word: text('word').notNull(),
     /** dmetaphone(word), for sound-alike family names. */
     sound: text('sound').notNull(),
   },
-  (t) => [index('person_name_word_trgm').using('gin', sql`${t.word} gin_trgm_ops`), index('person_name_word_sound_idx').on(t.sound)],
+  (t) => [
+    primaryKey({ columns: [t.role, t.word] }),
+    index('person_name_word_family_trgm').using('gin', sql`${t.word} gin_trgm_ops`).where(sql`${t.role} = 'family'`),
+    index('person_name_word_given_trgm').using('gin', sql`${t.word} gin_trgm_ops`).where(sql`${t.role} = 'given'`),
+    index('person_name_word_family_sound_idx').on(t.sound).where(sql`${t.role} = 'family'`),
+  ],
 );
 
 export const CHILD_RELATIONSHIPS = ['dependent', 'significant_contact'] as const;
