@@ -9,6 +9,7 @@ import { peopleRoutes } from './modules/people/routes.js';
 import { involvementRoutes } from './modules/involvement/routes.js';
 import { referralRoutes } from './modules/referrals/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
+import { notesRoutes } from './modules/notes/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
 import type { Services } from './services.js';
@@ -30,6 +31,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...accountRoutes(services),
     ...directoryRoutes(services),
     ...peopleRoutes(services),
+    ...notesRoutes(services),
     ...involvementRoutes(services),
     ...referralRoutes(services),
     ...caseRoutes(services),

@@ -10,6 +10,7 @@ import type { Database } from './platform/db/database.js';
 import { DirectoryService } from './modules/directory/service.js';
 import { CaseReader, CasesService } from './modules/cases/service.js';
 import { MyWork } from './modules/my-work/service.js';
+import { NotesService } from './modules/notes/service.js';
 import { InvolvementService } from './modules/involvement/service.js';
 import { PeopleService } from './modules/people/service.js';
 import { ReferralsService } from './modules/referrals/service.js';
@@ -34,8 +35,9 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const cases = new CasesService(db);
   const people = new PeopleService(db, audit, guard, clock, directory, cases);
   const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);
+  const notes = new NotesService(db, audit, guard, clock, people, directory);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, people);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
-  const core = { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, config };
+  const core = { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
   return { ...core, involvement, myWork: new MyWork(core) };
 }
