@@ -8,6 +8,7 @@ import { directoryRoutes } from './modules/directory/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
 import { involvementRoutes } from './modules/involvement/routes.js';
 import { referralRoutes } from './modules/referrals/routes.js';
+import { sharingRoutes } from './modules/sharing/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
 import { notesRoutes } from './modules/notes/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
@@ -33,6 +34,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...peopleRoutes(services),
     ...notesRoutes(services),
     ...involvementRoutes(services),
+    ...sharingRoutes(services),
     ...referralRoutes(services),
     ...caseRoutes(services),
     ...auditRoutes(services),

@@ -14,6 +14,7 @@ import { NotesService } from './modules/notes/service.js';
 import { InvolvementService } from './modules/involvement/service.js';
 import { PeopleService } from './modules/people/service.js';
 import { ReferralsService } from './modules/referrals/service.js';
+import { SharingService } from './modules/sharing/service.js';
 
 export type Services = ReturnType<typeof createServices>;
 
@@ -37,7 +38,8 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);
   const notes = new NotesService(db, audit, guard, clock, people, directory);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, people);
+  const sharing = new SharingService(db, audit, guard, clock, people, directory);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const core = { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
-  return { ...core, involvement, myWork: new MyWork(core) };
+  return { ...core, sharing, involvement, myWork: new MyWork(core) };
 }
