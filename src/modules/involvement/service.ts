@@ -194,9 +194,7 @@ export class InvolvementService {
     const team = values.teamId ? (await this.directory.listAllTeams(actor)).find((t) => t.id === values.teamId) : null;
     const problems: FieldError[] = [];
     if (!agency?.active) problems.push({ field: 'agencyId', message: agency ? `${agency.name} no longer works in the partnership: select another agency` : 'Select an agency from the list' });
-    if (values.teamId && (!team?.active || team.agencyId !== agency?.id)) {
-      problems.push({ field: 'teamId', message: agency ? `Select a team of ${agency.name}, or no team` : 'Select a team from the list, or no team' });
-    }
+    if (agency && values.teamId && (!team?.active || team.agencyId !== agency.id)) problems.push({ field: 'teamId', message: `Select a team of ${agency.name}, or no team` });
     if (problems.length || !agency) throw invalid('INVOLVEMENT.INVALID', problems);
     const now = this.clock.now();
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
