@@ -49,7 +49,7 @@ export async function buildConcord(database: DatabaseHandle, clock: Clock, confi
     cookieSecure: config.cookieSecure,
     trustProxy: config.trustProxy,
     logger,
-    navigation: navigationFor,
+    navigation: (actor) => navigationFor(actor, services),
   });
   return { app, services };
 }

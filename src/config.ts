@@ -29,6 +29,8 @@ const envSchema = z.object({
   WORKER_ENABLED: booleanFromEnv.default(true),
   TEMPLATE_RELOAD: booleanFromEnv.default(false),
   WORKER_INTERVAL_SECONDS: positiveInt.default(30),
+  BREAK_GLASS_HOURS: z.coerce.number().int().min(1).max(12).default(4),
+  ACCESS_ALERT_PEOPLE_PER_HOUR: positiveInt.default(40),
 });
 
 export type Config = {
@@ -47,6 +49,8 @@ export type Config = {
   worker: { enabled: boolean; intervalSeconds: number };
   /** Re-read templates on every page, for someone editing them; slow, so off unless asked for. */
   templateReload: boolean;
+  /** How long emergency access lasts, and how many different people's records a user may open in an hour before an alert is raised. */
+  oversight: { breakGlassHours: number; peoplePerHour: number };
 };
 
 export class ConfigError extends Error {}
@@ -93,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     worker: { enabled: e.WORKER_ENABLED, intervalSeconds: e.WORKER_INTERVAL_SECONDS },
     templateReload: e.TEMPLATE_RELOAD,
+    oversight: { breakGlassHours: e.BREAK_GLASS_HOURS, peoplePerHour: e.ACCESS_ALERT_PEOPLE_PER_HOUR },
   };
 }

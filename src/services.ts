@@ -12,6 +12,8 @@ import { CaseReader, CasesService } from './modules/cases/service.js';
 import { MyWork } from './modules/my-work/service.js';
 import { NotesService } from './modules/notes/service.js';
 import { InvolvementService } from './modules/involvement/service.js';
+import { OversightService } from './modules/oversight/service.js';
+import { Transparency } from './modules/oversight/transparency.js';
 import { PeopleService } from './modules/people/service.js';
 import { ReferralsService } from './modules/referrals/service.js';
 import { SharingService } from './modules/sharing/service.js';
@@ -19,7 +21,7 @@ import { SharingService } from './modules/sharing/service.js';
 export type Services = ReturnType<typeof createServices>;
 
 /** Builds every application service from a database and a clock, so tests can hand in their own. */
-export function createServices(db: Database, clock: Clock, config: Pick<Config, 'env' | 'session' | 'signIn' | 'apiTokenMaxDays'>) {
+export function createServices(db: Database, clock: Clock, config: Pick<Config, 'env' | 'session' | 'signIn' | 'apiTokenMaxDays' | 'oversight'>) {
   const audit = new AuditTrail(db, clock);
   const guard = new AccessGuard(audit);
   const directory = new DirectoryService(db, audit, guard, clock);
@@ -40,6 +42,8 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const involvement = new InvolvementService(db, audit, guard, clock, directory, people);
   const sharing = new SharingService(db, audit, guard, clock, people, directory);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
+  const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });
+  const transparency = new Transparency({ db, audit, guard, clock, people, directory });
   const core = { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
-  return { ...core, sharing, involvement, myWork: new MyWork(core) };
+  return { ...core, oversight, transparency, sharing, involvement, myWork: new MyWork(core) };
 }

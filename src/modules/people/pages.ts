@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hasPermission } from '../../platform/access/decide.js';
 import type { Permission } from '../../platform/access/policy.js';
 import type { InvolvementRole } from '../../platform/access/schema.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
@@ -141,7 +142,9 @@ export function peoplePages(services: Services): RouteSpec[] {
   return [
     page(paths.search.pattern, 'people.search', SEARCHED, 'Is this person already known? Search by name, date of birth, NHS number and postcode (REF-8)', async (request, reply) => {
       const query = request.query as Values;
-      const show = (data: Values) => render(reply, 'search', { values: query, dateItems: dateItems('dateOfBirth', query, data.errors as FieldError[] | undefined), ...data });
+      // People the actor cannot open are offered emergency access when their role allows it (oversight module).
+      const canBreakGlass = hasPermission(actorOf(request), 'records.break_glass');
+      const show = (data: Values) => render(reply, 'search', { values: query, dateItems: dateItems('dateOfBirth', query, data.errors as FieldError[] | undefined), canBreakGlass, ...data });
       if (!SEARCH_FIELDS.some((field) => field in query)) return show({});
       const criteria = { name: textOf(query.name), nhsNumber: textOf(query.nhsNumber), postcode: textOf(query.postcode) };
       const dateOfBirth = readDateInput(query, 'dateOfBirth', 'Date of birth');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../services.js';
 import { auditActorOf, type Actor } from '../access/actor.js';
+import { path } from '../http/paths.js';
 import type { RouteSpec } from '../http/route-table.js';
 import { actorOf } from '../http/request-actor.js';
 import { fieldErrorsOf, parseOrThrow } from '../validation.js';
@@ -15,6 +16,9 @@ export const auditPaths = {
   apiVerification: '/api/v1/audit/verification',
   /** The trail opening at one event: keyset pages hold events older than `beforeId`. */
   event: (id: number) => `/audit?beforeId=${id + 1}`,
+  /** Who opened a person's record, and which people a user opened (served by the oversight module). */
+  personViewers: path('/audit/people/:personId/viewers'),
+  userAccess: path('/audit/users/:userId/access'),
 };
 
 const PAGE_SIZE = 50;

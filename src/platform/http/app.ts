@@ -33,8 +33,11 @@ export type AppOptions = {
   cookieSecure: boolean;
   trustProxy?: boolean;
   logger?: boolean | Record<string, unknown>;
-  navigation?: (actor: Actor) => { href: string; text: string }[];
+  /** The main menu for a signed-in actor; it may need the database (a count of things waiting), so it is worked out once per request. */
+  navigation?: (actor: Actor) => NavigationItem[] | Promise<NavigationItem[]>;
 };
+
+export type NavigationItem = { href: string; text: string };
 
 const API_PREFIX = '/api/';
 
@@ -74,6 +77,7 @@ function setUpRequestContext(app: FastifyInstance) {
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
   app.decorateRequest('flash', null);
+  app.decorateRequest('navigation', null);
   app.addHook('onRequest', async (request, reply) => {
     enterRequestContext({ requestId: request.id, sourceIp: request.ip ?? null });
     reply.header('x-request-id', request.id);
@@ -120,7 +124,7 @@ function setUpRendering(app: FastifyInstance, options: AppOptions) {
       cspNonce: nonce,
       csrfToken: csrfTokenFor(request, this, options.cookieSecure),
       currentPath: request.url.split('?')[0],
-      navigation: actor ? (options.navigation?.(actor) ?? []) : [],
+      navigation: actor ? (request.navigation ?? []) : [],
       notice: request.flash?.notice,
       noticeKind: request.flash?.noticeKind ?? 'success',
       errors: data.errors ?? request.flash?.errors,
@@ -171,6 +175,7 @@ function setUpAuthentication(app: FastifyInstance, options: AppOptions) {
     }
     request.session = session;
     request.actor = actor;
+    request.navigation = (await options.navigation?.(actor)) ?? [];
     if (session.flash && request.method === 'GET') {
       request.flash = session.flash;
       await options.sessions.setFlash(session.idHash, null);

@@ -6,6 +6,8 @@ declare module 'fastify' {
     actor: Actor | null;
     session: SessionRecord | null;
     flash: Flash | null;
+    /** The main menu, worked out once the actor is known. */
+    navigation: { href: string; text: string }[] | null;
   }
   interface FastifyInstance {
     registeredRoutes: { method: string | string[]; url: string; spec?: import('./route-table.js').RouteSpec }[];

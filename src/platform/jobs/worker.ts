@@ -5,7 +5,7 @@ import type { Services } from '../../services.js';
 import { job, scheduleRun } from './schema.js';
 import { nextDue, PERIODIC_TASKS, retryDelayMs, type JobPayload, type PeriodicTask } from './schedule.js';
 
-type WorkerServices = Pick<Services, 'db' | 'clock' | 'sessions' | 'audit' | 'obligations'>;
+type WorkerServices = Pick<Services, 'db' | 'clock' | 'sessions' | 'audit' | 'obligations' | 'oversight'>;
 
 const LEASE_MS = 5 * 60_000;
 
@@ -39,6 +39,9 @@ async function runPeriodic(services: WorkerServices, task: PeriodicTask): Promis
       return;
     case 'audit.verify-chain':
       await services.audit.verify('Concord (nightly check)');
+      return;
+    case 'access.many-records':
+      await services.oversight.raiseManyRecordsAlerts();
       return;
   }
 }

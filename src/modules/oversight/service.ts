@@ -1,0 +1,221 @@
+import { auditActorOf, type Actor } from '../../platform/access/actor.js';
+import type { AccessGuard } from '../../platform/access/guard.js';
+import type { AccessAlertKind } from '../../platform/access/schema.js';
+import { BREAK_GLASS_REASON_NAMES, type BreakGlassReason } from '../../platform/access/sharing-terms.js';
+import { eventsOfUserAboutPerson, peopleOpenedBy, usersOpeningMany } from '../../platform/audit/reads.js';
+import type { AuditTrail } from '../../platform/audit/trail.js';
+import type { Clock } from '../../platform/clocks/clock.js';
+import type { Database } from '../../platform/db/database.js';
+import { conflict, forbidden, notFound } from '../../platform/errors.js';
+import { parseOrThrow } from '../../platform/validation.js';
+import type { Config } from '../../config.js';
+import type { DirectoryService } from '../directory/service.js';
+import type { PeopleService } from '../people/service.js';
+import { alertFilters, breakGlassInput, reviewInput } from './inputs.js';
+import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, breakGlassExpiry, manyRecordsWindow } from './rules.js';
+import * as store from './store.js';
+
+export type OversightDependencies = {
+  db: Database;
+  audit: AuditTrail;
+  guard: AccessGuard;
+  clock: Clock;
+  people: Pick<PeopleService, 'exists' | 'accessTo' | 'namesOf'>;
+  directory: Pick<DirectoryService, 'namesFor'>;
+  config: Config['oversight'];
+};
+
+const ALERTS_PAGE = 50;
+const NOT_FOUND = 'There is no person with that reference.';
+
+/**
+ * Emergency access (break-glass) and the alerts it and other unusual access raise for the auditor and
+ * Caldicott guardian: raised, listed, looked into and reviewed once, each step recorded.
+ */
+export class OversightService {
+  constructor(private readonly deps: OversightDependencies) {}
+
+  /** The person emergency access would open, for its form; refused when the record already opens. */
+  async breakGlassForm(actor: Actor, personId: string) {
+    const name = await this.requireBreakGlassNeeded(actor, personId);
+    await this.deps.audit.recordNow(auditActorOf(actor), { action: 'record.break_glass_form_viewed', personId, subject: { type: 'person', id: personId } });
+    return { personId, name, hours: this.deps.config.breakGlassHours };
+  }
+
+  /**
+   * Opens a record the actor has no relationship with, for a few hours, for a listed reason explained
+   * in their words. It raises an alert for the Caldicott guardian in the same transaction.
+   */
+  async breakGlass(actor: Actor, personId: string, input: unknown) {
+    const name = await this.requireBreakGlassNeeded(actor, personId);
+    const values = parseOrThrow(breakGlassInput, input, 'OVERSIGHT.BREAK_GLASS_INVALID');
+    const { audit, clock, config } = this.deps;
+    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const startedAt = clock.now();
+      const expiresAt = breakGlassExpiry(startedAt, config.breakGlassHours);
+      const glass = await store.insertBreakGlass(tx, {
+        personId,
+        userId: actor.userId,
+        agencyId: actor.agencyId,
+        teamId: actor.teamId,
+        reasonCode: values.reason,
+        reasonText: values.explanation,
+        startedAt,
+        expiresAt,
+      });
+      const alert = await store.insertAlert(tx, {
+        kind: 'break_glass',
+        userId: actor.userId,
+        personId,
+        breakGlassId: glass.id,
+        details: { reason: values.reason, agencyId: actor.agencyId, teamId: actor.teamId, expiresAt: expiresAt.toISOString() },
+        raisedAt: startedAt,
+      });
+      record({
+        action: 'record.break_glass',
+        personId,
+        subject: { type: 'person', id: personId },
+        details: { breakGlassId: glass.id, alertId: alert.id, reason: values.reason, explanation: values.explanation, expiresAt: expiresAt.toISOString() },
+      });
+      return { ...glass, name, alertId: alert.id };
+    });
+  }
+
+  private async requireBreakGlassNeeded(actor: Actor, personId: string): Promise<string> {
+    const { db, guard, people } = this.deps;
+    await guard.require(actor, 'records.break_glass');
+    if (!(await people.exists(db, personId))) throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND);
+    const name = (await people.namesOf(db, [personId])).get(personId)!;
+    if ((await people.accessTo(db, actor, personId)).level === 'record') {
+      throw conflict('OVERSIGHT.ACCESS_NOT_NEEDED', `You can already open ${name}’s record, so emergency access is not needed.`);
+    }
+    return name;
+  }
+
+  // ---- The alert queue -------------------------------------------------------------------------
+
+  async alerts(actor: Actor, query: unknown) {
+    const { audit, guard } = this.deps;
+    await guard.require(actor, 'alerts.review');
+    const filters = parseOrThrow(alertFilters, query, 'OVERSIGHT.FILTERS_INVALID');
+    const page = filters.page ?? 1;
+    const listed = await audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const found = await store.listAlerts(tx, filters, { offset: (page - 1) * ALERTS_PAGE, size: ALERTS_PAGE });
+      record({ action: 'alerts.viewed', details: { filters: { kind: filters.kind, status: filters.status }, page, shown: found.rows.length } });
+      return found;
+    });
+    return { filters, page, hasMore: listed.hasMore, alerts: await this.describe(listed.rows), unreviewed: await store.countUnreviewed(this.deps.db) };
+  }
+
+  /** One alert in full, with what its user did about the person while the emergency access lasted. */
+  async alert(actor: Actor, alertId: string) {
+    const { audit, guard, db } = this.deps;
+    await guard.require(actor, 'alerts.review');
+    const found = await store.findAlert(db, alertId);
+    if (!found) throw notFound('OVERSIGHT.ALERT_NOT_FOUND', 'There is no access alert with that reference.');
+    const [view] = await this.describe([found]);
+    const { activity, opened } = await audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const alert = found.alert;
+      const glass = view!.breakGlass;
+      const events = glass && alert.personId ? await eventsOfUserAboutPerson(tx, alert.userId, alert.personId, { from: glass.startedAt, to: glass.expiresAt }) : [];
+      const window = manyRecordsWindowOf(alert);
+      const people = window ? await peopleOpenedBy(tx, alert.userId, { ...window, limit: 500 }) : [];
+      record({ action: 'alert.viewed', personId: alert.personId ?? undefined, subject: { type: 'access_alert', id: alert.id }, details: { kind: alert.kind } });
+      return { activity: events, opened: people };
+    });
+    const names = await this.deps.people.namesOf(db, opened.map((p) => p.personId));
+    return { ...view!, activity, opened: opened.map((p) => ({ ...p, name: names.get(p.personId) ?? 'Unknown person' })) };
+  }
+
+  /** The auditor's finding on an alert: made once, by someone other than the person it is about. */
+  async review(actor: Actor, alertId: string, input: unknown) {
+    const { audit, guard, db, clock } = this.deps;
+    await guard.require(actor, 'alerts.review');
+    const found = await store.findAlert(db, alertId);
+    if (!found) throw notFound('OVERSIGHT.ALERT_NOT_FOUND', 'There is no access alert with that reference.');
+    if (found.review) throw alreadyReviewed();
+    if (found.alert.userId === actor.userId) throw forbidden('OVERSIGHT.OWN_ALERT', 'You cannot review an alert about your own access: ask another auditor.');
+    const values = parseOrThrow(reviewInput, input, 'OVERSIGHT.REVIEW_INVALID');
+    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const review = await store.insertReview(tx, { alertId, outcome: values.outcome, notes: values.notes, reviewedBy: actor.userId, reviewedAt: clock.now() });
+      if (!review) throw alreadyReviewed();
+      record({ action: 'alert.reviewed', personId: found.alert.personId ?? undefined, subject: { type: 'access_alert', id: alertId }, details: { kind: found.alert.kind, outcome: values.outcome } });
+      return review;
+    });
+  }
+
+  /** How many alerts wait for review, for the navigation. Not a read of anyone's data. */
+  unreviewedCount(): Promise<number> {
+    return store.countUnreviewed(this.deps.db);
+  }
+
+  /**
+   * The periodic check: anyone who opened more than the configured number of different people's
+   * records in the last hour raises one alert for this clock hour. Safe to run from several workers at
+   * once: the alert's unique key lets only the first insert count, and only that one is recorded.
+   */
+  async raiseManyRecordsAlerts(): Promise<number> {
+    const { db, audit, clock, config } = this.deps;
+    const now = clock.now();
+    const window = manyRecordsWindow(now);
+    const heavy = await usersOpeningMany(db, window, config.peoplePerHour);
+    if (heavy.length === 0) return 0;
+    return audit.transaction(null, async (tx, record) => {
+      const raised = await store.raiseManyRecordsAlerts(
+        tx,
+        heavy.map((h) => ({
+          userId: h.userId,
+          windowStart: window.hourStart,
+          raisedAt: now,
+          details: { people: h.people, threshold: config.peoplePerHour, from: window.from.toISOString(), to: now.toISOString() },
+        })),
+      );
+      for (const alert of raised) {
+        record({ action: 'alert.raised', subject: { type: 'access_alert', id: alert.id }, details: { kind: alert.kind, userId: alert.userId, people: (alert.details as { people: number }).people } });
+      }
+      return raised.length;
+    });
+  }
+
+  /** Alerts with the names an auditor reads: who, their agency and team, the person, the reason, the review. */
+  private async describe(rows: { alert: store.AlertRow; review: store.ReviewRow | null }[]) {
+    const { db, directory, people } = this.deps;
+    const glassIds = rows.flatMap((r) => (r.alert.breakGlassId ? [r.alert.breakGlassId] : []));
+    const glasses = new Map((await store.breakGlassByIds(db, glassIds)).map((g) => [g.id, g]));
+    const names = await directory.namesFor({
+      userIds: rows.flatMap((r) => [r.alert.userId, ...(r.review ? [r.review.reviewedBy] : [])]),
+      agencyIds: [...glasses.values()].map((g) => g.agencyId),
+      teamIds: [...glasses.values()].map((g) => g.teamId),
+    });
+    const personNames = await people.namesOf(db, rows.flatMap((r) => (r.alert.personId ? [r.alert.personId] : [])));
+    return rows.map(({ alert, review }) => {
+      const glass = alert.breakGlassId ? (glasses.get(alert.breakGlassId) ?? null) : null;
+      return {
+        id: alert.id,
+        kind: alert.kind as AccessAlertKind,
+        kindName: ALERT_KIND_NAMES[alert.kind],
+        raisedAt: alert.raisedAt,
+        user: { id: alert.userId, name: names.users.get(alert.userId)?.name ?? 'Unknown user', jobTitle: names.users.get(alert.userId)?.jobTitle ?? null },
+        agency: glass ? { id: glass.agencyId, name: names.agencies.get(glass.agencyId)?.name ?? 'Unknown agency' } : null,
+        team: glass ? { id: glass.teamId, name: names.teams.get(glass.teamId)?.name ?? 'Unknown team' } : null,
+        person: alert.personId ? { id: alert.personId, name: personNames.get(alert.personId) ?? 'Unknown person' } : null,
+        breakGlass: glass
+          ? { id: glass.id, reason: glass.reasonCode, reasonName: BREAK_GLASS_REASON_NAMES[glass.reasonCode as BreakGlassReason] ?? glass.reasonCode, explanation: glass.reasonText, startedAt: glass.startedAt, expiresAt: glass.expiresAt }
+          : null,
+        manyRecords: alert.kind === 'many_records' ? { people: Number((alert.details as { people?: number }).people ?? 0), threshold: Number((alert.details as { threshold?: number }).threshold ?? 0), ...manyRecordsWindowOf(alert)! } : null,
+        review: review
+          ? { outcome: review.outcome, outcomeName: ALERT_OUTCOME_NAMES[review.outcome], notes: review.notes, reviewedAt: review.reviewedAt, reviewedBy: { id: review.reviewedBy, name: names.users.get(review.reviewedBy)?.name ?? 'Unknown user' } }
+          : null,
+      };
+    });
+  }
+}
+
+const alreadyReviewed = () => conflict('OVERSIGHT.ALREADY_REVIEWED', 'This alert has already been reviewed. A review cannot be changed.');
+
+/** The hour a "many records" alert counted, from what it recorded when raised. */
+function manyRecordsWindowOf(alert: store.AlertRow): { from: Date; to: Date } | null {
+  if (alert.kind !== 'many_records') return null;
+  const details = alert.details as { from?: string; to?: string };
+  return details.from && details.to ? { from: new Date(details.from), to: new Date(new Date(details.to).getTime() + 1) } : null;
+}
