@@ -1,10 +1,10 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
 import { loadAccessFacts, momentOf } from '../../platform/access/facts.js';
 import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
-import { canSeeRecord } from '../../platform/access/person-filter.js';
+import { canSeeItem, canSeeRecord } from '../../platform/access/person-filter.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
@@ -236,7 +236,13 @@ export class PeopleService {
     }
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const aliases = await store.aliasesOf(tx, id);
-      const children = await store.childrenOf(tx, id);
+      // REC-3 children are children-and-safeguarding information owned by the agency that recorded them:
+      // shown only where the decision shares them, and nothing says that others exist.
+      const children = await tx
+        .select()
+        .from(childLink)
+        .where(and(eq(childLink.personId, id), canSeeItem(actor, { personId: childLink.personId, category: 'children_safeguarding', owningAgencyId: childLink.recordedByAgency }, momentOf(this.clock))))
+        .orderBy(asc(childLink.recordedAt));
       const involvements = await store.involvementsOf(tx, [id]);
       const cases = await this.cases.summariesFor([id]);
       const summary = (await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null }))[0]!;
