@@ -138,4 +138,18 @@ describe('agencies involved (API)', () => {
     assert.equal((await tom.post(api.end(personId, housingRow.id), { reason: 'Done' })).statusCode, 200);
     await assertProblem(personId, () => tom.post(api.end(personId, housingRow.id), { reason: 'Again' }), 409);
   });
+
+  test('the OpenAPI document describes the four endpoints, with the aspects of care named', async () => {
+    const document = json(await t.app.inject({ method: 'GET', url: '/api/openapi.json' }));
+    const operations = Object.entries(document.paths as Record<string, Record<string, { tags: string[] }>>)
+      .filter(([path]) => path.includes('/involvements'))
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.tags.join()}`));
+    assert.deepEqual(operations.sort(), [
+      'GET /api/v1/people/{personId}/involvements Agencies involved',
+      'PATCH /api/v1/people/{personId}/involvements/{involvementId} Agencies involved',
+      'POST /api/v1/people/{personId}/involvements Agencies involved',
+      'POST /api/v1/people/{personId}/involvements/{involvementId}/end Agencies involved',
+    ]);
+    assert.match(JSON.stringify(document.paths['/api/v1/people/{personId}/involvements'].post), /"mental_health"/);
+  });
 });
