@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/database.js';
 import { consentDecision, sharingException, sharingExceptionEnd, sharingRestriction, sharingRestrictionEnd } from '../../platform/access/schema.js';
 
@@ -12,9 +12,13 @@ export type ConsentRow = typeof consentDecision.$inferSelect;
 export type RestrictionRow = typeof sharingRestriction.$inferSelect & { end: typeof sharingRestrictionEnd.$inferSelect | null };
 export type ExceptionRow = typeof sharingException.$inferSelect & { end: typeof sharingExceptionEnd.$inferSelect | null };
 
-/** Every decision about the person, withdrawals included, newest decision first. */
+/** Every decision about the person, withdrawals included, newest decision first (a withdrawal before the consent it withdraws, even recorded the same instant). */
 export function consentsOf(db: Queryable, personId: string): Promise<ConsentRow[]> {
-  return db.select().from(consentDecision).where(eq(consentDecision.personId, personId)).orderBy(desc(consentDecision.obtainedAt), desc(consentDecision.recordedAt));
+  return db
+    .select()
+    .from(consentDecision)
+    .where(eq(consentDecision.personId, personId))
+    .orderBy(desc(consentDecision.obtainedAt), desc(consentDecision.recordedAt), desc(sql`${consentDecision.withdraws} is not null`));
 }
 
 export async function insertConsent(db: Queryable, values: typeof consentDecision.$inferInsert): Promise<ConsentRow> {
