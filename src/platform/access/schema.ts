@@ -34,6 +34,8 @@ export const involvement = pgTable(
     index('involvement_person_agency_idx').on(t.personId, t.agencyId).where(sql`ended_at is null`),
     index('involvement_agency_idx').on(t.agencyId, t.personId).where(sql`ended_at is null`),
     index('involvement_source_idx').on(t.sourceType, t.sourceId),
+    // Every involvement of the people shown, ended ones too (search results, the record): the partial indexes above cannot serve it.
+    index('involvement_person_idx').on(t.personId),
   ],
 );
 
