@@ -10,7 +10,7 @@ import { EMAIL, rowsOf, worldFor } from './world.js';
 // A limit of 3 people an hour, so that a handful of records is "too many".
 const t: TestConcord = await testConcord({ now: '2026-03-03T10:20:00Z', env: { ACCESS_ALERT_PEOPLE_PER_HOUR: '3', SESSION_IDLE_MINUTES: '600' } });
 const world = await worldFor(t);
-const people = [];
+const people: { id: string; name: string }[] = [];
 for (const given of ['Ada', 'Bea', 'Cal', 'Dov', 'Eli']) people.push(await world.person(given, 'Lindqvist'));
 const tom = await new Browser(t.app).signIn(EMAIL.tom);
 const priya = await new Browser(t.app).signIn(EMAIL.priya);

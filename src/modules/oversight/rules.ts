@@ -26,11 +26,6 @@ export function manyRecordsWindow(now: Date): { from: Date; to: Date; hourStart:
   return { from: new Date(now.getTime() - HOUR), to: new Date(now.getTime() + 1), hourStart: new Date(Math.floor(now.getTime() / HOUR) * HOUR) };
 }
 
-/** How many minutes of emergency access are left, rounded up; 0 once it has ended. */
-export function minutesLeft(expiresAt: Date, now: Date): number {
-  return Math.max(0, Math.ceil((expiresAt.getTime() - now.getTime()) / 60_000));
-}
-
 export const ALERT_KIND_NAMES = { break_glass: 'Emergency access', many_records: 'Many records in an hour' } as const;
 export const ALERT_OUTCOME_NAMES = { justified: 'Justified', not_justified: 'Not justified', needs_follow_up: 'Needs follow-up' } as const;
 

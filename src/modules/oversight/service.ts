@@ -85,11 +85,9 @@ export class OversightService {
     const { db, guard, people } = this.deps;
     await guard.require(actor, 'records.break_glass');
     if (!(await people.exists(db, personId))) throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND);
-    const name = (await people.namesOf(db, [personId])).get(personId)!;
-    if ((await people.accessTo(db, actor, personId)).level === 'record') {
-      throw conflict('OVERSIGHT.ACCESS_NOT_NEEDED', `You can already open ${name}’s record, so emergency access is not needed.`);
-    }
-    return name;
+    // The notice says no name: it is shown on whichever page comes next, which may not be the record.
+    if ((await people.accessTo(db, actor, personId)).level === 'record') throw conflict('OVERSIGHT.ACCESS_NOT_NEEDED', 'You can already open this record, so emergency access is not needed.');
+    return (await people.namesOf(db, [personId])).get(personId)!;
   }
 
   // ---- The alert queue -------------------------------------------------------------------------
@@ -101,7 +99,12 @@ export class OversightService {
     const page = filters.page ?? 1;
     const listed = await audit.transaction(auditActorOf(actor), async (tx, record) => {
       const found = await store.listAlerts(tx, filters, { offset: (page - 1) * ALERTS_PAGE, size: ALERTS_PAGE });
-      record({ action: 'alerts.viewed', details: { filters: { kind: filters.kind, status: filters.status }, page, shown: found.rows.length } });
+      const details = { filters: { kind: filters.kind, status: filters.status }, page, shown: found.rows.length };
+      record({ action: 'alerts.viewed', details });
+      // The queue names the people whose records were opened: each is recorded as seen, like a search result.
+      for (const personId of new Set(found.rows.flatMap((r) => (r.alert.personId ? [r.alert.personId] : [])))) {
+        record({ action: 'alerts.viewed', personId, subject: { type: 'person', id: personId }, details });
+      }
       return found;
     });
     return { filters, page, hasMore: listed.hasMore, alerts: await this.describe(listed.rows), unreviewed: await store.countUnreviewed(this.deps.db) };
@@ -120,7 +123,9 @@ export class OversightService {
       const events = glass && alert.personId ? await eventsOfUserAboutPerson(tx, alert.userId, alert.personId, { from: glass.startedAt, to: glass.expiresAt }) : [];
       const window = manyRecordsWindowOf(alert);
       const people = window ? await peopleOpenedBy(tx, alert.userId, { ...window, limit: 500 }) : [];
-      record({ action: 'alert.viewed', personId: alert.personId ?? undefined, subject: { type: 'access_alert', id: alert.id }, details: { kind: alert.kind } });
+      const subject = { type: 'access_alert', id: alert.id };
+      record({ action: 'alert.viewed', personId: alert.personId ?? undefined, subject, details: { kind: alert.kind } });
+      for (const opened of people) record({ action: 'alert.viewed', personId: opened.personId, subject, details: { kind: alert.kind, shownAs: 'record opened in the hour counted' } });
       return { activity: events, opened: people };
     });
     const names = await this.deps.people.namesOf(db, opened.map((p) => p.personId));

@@ -93,7 +93,9 @@ export class Transparency {
       const opened = await peopleOpenedBy(tx, userId, { limit: USER_ACCESS_PEOPLE });
       const names = await people.namesOf(tx, opened.map((p) => p.personId));
       const glass = await store.breakGlassUses(tx, { userId });
-      record({ action: 'audit.user_access_viewed', subject: { type: 'user', id: userId }, details: { people: opened.length } });
+      const subject = { type: 'user', id: userId };
+      record({ action: 'audit.user_access_viewed', subject, details: { people: opened.length } });
+      for (const p of opened) record({ action: 'audit.user_access_viewed', personId: p.personId, subject, details: { opens: p.opens } });
       return {
         user: { id: userId, name: user.name, jobTitle: user.jobTitle, email: user.email },
         limit: USER_ACCESS_PEOPLE,
