@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { notesApiPaths as api } from '../../src/modules/notes/paths.js';
-import { HELEN, KOFI, notesWorld, RAJ, TOM } from './world.js';
+import { HELEN, KOFI, notesWorld, PRIYA, RAJ, TOM } from './world.js';
 
 const t: TestConcord = await testConcord({ now: '2026-03-03T10:00:00Z' });
 const world = await notesWorld(t);
@@ -130,5 +130,14 @@ describe('notes (API)', () => {
     await assertRefused(person.id, () => tom.post(api.corrections(person.id, original.id), { ...body, title: '' }), 400, { title: 'Enter a title' });
     assert.equal((await tom.post(api.corrections(person.id, original.id), body)).statusCode, 201);
     await assertRefused(person.id, () => tom.post(api.corrections(person.id, original.id), body), 409);
+  });
+
+  test('two people correcting the same note at once: one correction is saved, the other is refused as a conflict', async () => {
+    const person = await world.person();
+    const original = await world.note(tom.actor, person.id, 'basic_details', 'Moved');
+    const priya = await apiClient(t, PRIYA);
+    const answers = await Promise.all([tom, priya].map((client, i) => client.post(api.corrections(person.id, original.id), { category: 'basic_details', title: `Correction ${i}`, text: 'Text.' })));
+    assert.deepEqual(answers.map((a) => a.statusCode).sort(), [201, 409]);
+    assert.equal((await world.noteRows(person.id)).length, 2);
   });
 });

@@ -47,6 +47,9 @@ export type Withheld = { noConsent: InformationCategory[]; restricted: Informati
 const ANOTHER_AGENCY = '00000000-0000-0000-0000-000000000000';
 const NOT_FOUND_MESSAGE = 'There is no person with that reference.';
 
+/** PostgreSQL's unique_violation, as node-postgres reports it (Drizzle wraps it as the cause). */
+const isUniqueViolation = (error: unknown) => [error, (error as { cause?: unknown })?.cause].some((e) => (e as { code?: string } | undefined)?.code === '23505');
+
 const isCategory = (value: string): value is InformationCategory => (INFORMATION_CATEGORIES as readonly string[]).includes(value);
 
 /**
@@ -153,9 +156,7 @@ export class NotesService {
       const { note } = await this.correctable(tx, actor, personId, noteId, opened.at);
       const id = randomUUID();
       const correction = await store.insertNote(tx, { id, originalId: note.originalId, corrects: note.id, personId, ...values, ...this.signature(actor) }).catch((error: unknown) => {
-        if ((error as { code?: string; cause?: { code?: string } }).code === '23505' || (error as { cause?: { code?: string } }).cause?.code === '23505') {
-          throw conflict('NOTES.ALREADY_CORRECTED', 'This note has just been corrected by someone else. Correct the latest version instead.');
-        }
+        if (isUniqueViolation(error)) throw conflict('NOTES.ALREADY_CORRECTED', 'This note has just been corrected by someone else. Correct the latest version instead.');
         throw error;
       });
       record({ action: 'note.corrected', personId, subject: { type: 'note', id }, details: { corrects: note.id, category: correction.category } });
