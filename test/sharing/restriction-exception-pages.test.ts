@@ -80,7 +80,7 @@ describe('restrictions (CON-3)', () => {
     ['no one named', { agencyIds: [], otherParties: '' }, 'agencyIds: Say who must not see it: agencies, kinds of agency or other people'],
     ['an agency not in the directory', { agencyIds: '6f1c1c3e-8a55-4d61-9b3a-5d0f7c2a1b90' }, 'agencyIds: Select agencies from the list'],
     ['a reason too long', { reason: 'r'.repeat(2001) }, 'reason: The reason the person gave must be 2000 characters or fewer'],
-  ] as const) {
+  ] satisfies [string, Record<string, string | string[]>, string][]) {
     test(`${what} is refused and nothing is written`, async () => {
       const maria = await world.person();
       const { landed } = await submit(tom, paths.restrictionNew(maria.id), { categories: 'mental_health', agencyIds: kofi.agencyId, reason: REASON, ...over });
@@ -192,7 +192,7 @@ describe('sharing without consent (CON-4)', () => {
     ['the deciding agency as recipient', { agencyIds: world.priya.agencyId }, 'agencyIds: Your own agency cannot be a recipient: choose the agencies the information is shared with'],
     ['no recipient', { agencyIds: [] }, 'agencyIds: Select the agencies the information is shared with'],
     ['a lawful basis not in the list', { lawfulBasis: 'curiosity' }, 'lawfulBasis: Select the lawful basis for sharing without consent'],
-  ] as const) {
+  ] satisfies [string, Record<string, string | string[]>, string][]) {
     test(`${what} is refused and nothing is written`, async () => {
       const maria = await world.person();
       const { landed } = await submit(priya, paths.exceptionNew(maria.id), decision(over));
