@@ -2,6 +2,7 @@ import { auditActorOf, type Actor } from '../platform/access/actor.js';
 import { createTestClock } from '../platform/clocks/clock.js';
 import { createServices, type Services } from '../services.js';
 import { CMHT_PEOPLE as P, DUTY_PEOPLE as Q, HANDBOOK, type DemoPerson } from './people.js';
+import { sharingStories } from './sharing.js';
 import { journeySteps, Timeline, type When } from './timeline.js';
 
 /**
@@ -17,6 +18,7 @@ export async function loadDemoReferrals(services: Services) {
   const timeline = new Timeline(demo, clock, now);
   const people = await demoActors(demo);
   const stories = [...cmhtStories(timeline, people), ...dutyStories(timeline, people)];
+  sharingStories(timeline, people);
   await timeline.play();
   await demo.obligations.markBreached();
   return { referrals: stories.length, cases: stories.filter((s) => s.caseId).length };
@@ -47,10 +49,12 @@ async function demoActors(services: Services) {
     laura: await actor('laura.evans@northshire-police.example'),
     michael: await actor('michael.dunn@northshire-probation.example'),
     jade: await actor('jade.robinson@pathways.example'),
+    // The Caldicott guardian, who reviews emergency access
+    helen: await actor('helen.marsh@riverside-nhs.example'),
   };
 }
 
-type Cast = Awaited<ReturnType<typeof demoActors>>;
+export type Cast = Awaited<ReturnType<typeof demoActors>>;
 type Risks = Partial<Record<'unintentionalSelfHarm' | 'intentionalSelfHarm' | 'harmToOthers' | 'abuseByOthers', 'immediate' | 'potential' | 'none' | 'unknown'>>;
 
 /** An intake form as a referrer fills it in; to a team in the recorder's own agency it also names who referred. */

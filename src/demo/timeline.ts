@@ -40,6 +40,8 @@ type Scheduled = { at: Date; order: number; label: string; run: () => Promise<un
 
 export class Timeline {
   private readonly scheduled: Scheduled[] = [];
+  /** Each referral's story by its label, for later stories about the same person. */
+  readonly stories = new Map<string, StoryReferral>();
 
   constructor(
     readonly services: Services,
@@ -67,6 +69,7 @@ export class Timeline {
   /** A referral's story: received at `when`, then each step at its own moment. */
   referral(label: string, when: When, receive: () => Promise<{ id: string; personId: string }>, steps: [When, Step][] = []): StoryReferral {
     const referral = new StoryReferral(this.clock);
+    this.stories.set(label, referral);
     this.at(when, async () => {
       const row = await receive();
       referral.id = row.id;
