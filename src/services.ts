@@ -10,8 +10,8 @@ import type { Database } from './platform/db/database.js';
 import { DirectoryService } from './modules/directory/service.js';
 import { CaseReader, CasesService } from './modules/cases/service.js';
 import { MyWork } from './modules/my-work/service.js';
-import { NotesService } from './modules/notes/service.js';
 import { InvolvementService } from './modules/involvement/service.js';
+import { NotesService } from './modules/notes/service.js';
 import { OversightService } from './modules/oversight/service.js';
 import { Transparency } from './modules/oversight/transparency.js';
 import { PeopleService } from './modules/people/service.js';
@@ -40,10 +40,10 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);
   const notes = new NotesService(db, audit, guard, clock, people, directory);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, people);
-  const sharing = new SharingService(db, audit, guard, clock, people, directory);
+  const sharing = new SharingService(db, audit, guard, clock, people, directory, notes);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });
   const transparency = new Transparency({ db, audit, guard, clock, people, directory });
   const core = { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
-  return { ...core, oversight, transparency, sharing, involvement, myWork: new MyWork(core) };
+  return { ...core, sharing, involvement, oversight, transparency, myWork: new MyWork(core) };
 }

@@ -116,7 +116,7 @@ describe('restrictions', () => {
   test('a restriction on one entry hides that entry only', async () => {
     const maria = await world.person();
     await consentFor(maria.id, [kofi.agencyId], ['mental_health']);
-    const entryId = '0b6f2a8e-4c1d-4e8b-9a55-3d2f7c1e9b40';
+    const entryId = await world.noteAbout(maria.id);
     await sharing.recordRestriction(tom, maria.id, { entryType: 'note', entryId, agencyIds: [kofi.agencyId], reason: 'Intimate details' });
     assert.equal(await sees(kofi, maria.id, { category: 'mental_health', owningAgencyId: tom.agencyId, entryId }), false);
     assert.equal(await sees(kofi, maria.id, { category: 'mental_health', owningAgencyId: tom.agencyId, entryId: '7c9e6679-7425-40de-944b-e07fc1f90ae7' }), true);

@@ -15,7 +15,6 @@ const housing = await new Browser(t.app).signIn(KOFI);
 const childrens = await new Browser(t.app).signIn(OWEN);
 const raj = await new Browser(t.app).signIn(RAJ);
 
-const NOTE = '0b6f2a8e-4c1d-4e8b-9a55-3d2f7c1e9b40';
 const REASON = 'She does not want her landlord to learn about her admissions';
 const restrictionRows = async (personId: string) => (await t.pool.query('select * from sharing_restriction where person_id = $1 order by recorded_at', [personId])).rows;
 const exceptionRows = async (personId: string) => (await t.pool.query('select *, review_date::text as review_date from sharing_exception where person_id = $1 order by decided_at', [personId])).rows;
@@ -51,6 +50,7 @@ describe('restrictions (CON-3)', () => {
 
   test('one entry, from “Restrict this entry” on a note: the form says so and records the entry, not categories', async () => {
     const maria = await world.person();
+    const NOTE = await world.noteAbout(maria.id);
     const url = paths.restrictEntry(maria.id, 'note', NOTE);
     const form = await tom.get(url);
     assert.equal(form.statusCode, 200);

@@ -131,10 +131,14 @@ describe('restrictions over the API', () => {
 
   test('one entry by its reference; basic details cannot be restricted', async () => {
     const maria = await world.person();
-    const entryId = '0b6f2a8e-4c1d-4e8b-9a55-3d2f7c1e9b40';
+    const entryId = await world.noteAbout(maria.id);
     const created = await tom.post(api.restrictions(maria.id), { entryType: 'note', entryId, agencyTypes: ['police'], reason: 'About her son' });
     assert.equal(created.statusCode, 201, created.body);
     assert.deepEqual([json(created).entryId, json(created).categories], [entryId, []]);
+    const someoneElses = await world.noteAbout((await world.person()).id);
+    await refused(maria.id, () => tom.post(api.restrictions(maria.id), { entryType: 'note', entryId: someoneElses, agencyIds: [kofi.agencyId], reason: 'x' }), 400, {
+      entryId: 'Only Riverside NHS Mental Health Trust’s own notes about this person can be restricted here: open the note and choose “Restrict who can see this” again',
+    });
     await refused(maria.id, () => tom.post(api.restrictions(maria.id), { categories: ['basic_details'], agencyIds: [kofi.agencyId], reason: 'x' }), 400, {
       categories: 'Basic details cannot be restricted: every agency involved needs them to help the person',
     });

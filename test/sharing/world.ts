@@ -42,6 +42,10 @@ export async function sharingWorld(t: TestConcord) {
     return { id: created.id, name: `${created.givenName} ${created.familyName}` };
   }
 
+  /** A note by Tom's agency about the person: what a restriction on one entry names. */
+  const noteAbout = async (personId: string) =>
+    (await t.services.notes.record(tom, personId, { category: 'mental_health', title: 'About her relationship', text: 'What she told me about her former partner.' })).id;
+
   /** A person no one in these tests is involved with except the council's learning disability team. */
   async function strangerToAll() {
     made += 1;
@@ -63,7 +67,7 @@ export async function sharingWorld(t: TestConcord) {
     exceptionEnds: (await t.pool.query(`select count(*)::int as n from sharing_exception_end e join sharing_exception x on x.id = e.exception_id where x.person_id = $1`, [personId])).rows[0].n as number,
   });
 
-  return { tom, priya, kofi, owen, raj, person, strangerToAll, written };
+  return { noteAbout, tom, priya, kofi, owen, raj, person, strangerToAll, written };
 }
 
 /** The London date `days` after the test clock's today. */

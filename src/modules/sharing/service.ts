@@ -10,6 +10,7 @@ import { endOfLondonDay, londonDate } from '../../platform/clocks/working-days.j
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import type { DirectoryService } from '../directory/service.js';
+import type { NotesService } from '../notes/service.js';
 import type { PeopleService } from '../people/service.js';
 import * as rules from './rules.js';
 import type { Problem, Read, Refusal } from './rules.js';
@@ -85,6 +86,8 @@ export class SharingService {
     private readonly clock: Clock,
     private readonly people: Pick<PeopleService, 'accessTo' | 'namesOf'>,
     private readonly directory: Pick<DirectoryService, 'listAgencies' | 'listAllTeams' | 'namesFor'>,
+    /** The entries a restriction may name (notes), to check one is the agency's own, about this person. */
+    private readonly entries: Pick<NotesService, 'summaryFor'>,
   ) {}
 
   private moment(): AccessMoment {
@@ -369,6 +372,12 @@ export class SharingService {
     await this.openRecord(actor, personId, 'sharing.record', 'restriction.recorded');
     const agencies = (await this.agencies(actor)).filter((a) => a.active);
     const values = valueOr(rules.readRestriction(input, { agencyIds: agencies.map((a) => a.id) }), 'SHARING.RESTRICTION_INVALID');
+    if (values.entryId) {
+      const entry = await this.entries.summaryFor(this.db, actor, personId, values.entryId);
+      if (entry?.owningAgencyId !== actor.agencyId) {
+        throw invalid('SHARING.RESTRICTION_INVALID', [{ field: 'entryId', message: `Only ${actor.agencyName}’s own notes about this person can be restricted here: open the note and choose “Restrict who can see this” again` }]);
+      }
+    }
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const row = await store.insertRestriction(tx, { personId, ...values, recordedAt: this.clock.now(), recordedBy: actor.userId, recordedByAgency: actor.agencyId });
       record({
