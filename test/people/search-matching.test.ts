@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'drizzle-orm';
+import { param, sql } from 'drizzle-orm';
 import { testConcord } from '../support/app.js';
 import { findCandidates, useSearchThreshold, type SearchCriteria } from '../../src/modules/people/store.js';
 import { nameQuery, normaliseName } from '../../src/modules/people/rules.js';
@@ -23,13 +23,54 @@ for (const [given, family, dob, postcode, nhs] of PEOPLE) {
 const wardId = (await t.pool.query(`select id from person where family_name = 'Ward'`)).rows[0].id;
 await t.db.execute(sql`insert into person_alias (person_id, given_name, family_name, search_given, search_family, recorded_at) values (${wardId}, 'Elizabeth', 'Hartley', 'elizabeth', 'hartley', now())`);
 
-async function search(name: string | null, extra: Partial<SearchCriteria> = {}) {
+function criteriaFor(name: string | null, extra: Partial<SearchCriteria> = {}): SearchCriteria {
   const q = name ? nameQuery(name) : null;
+  return { given: q?.given ?? [], family: q?.family ?? null, dateOfBirth: null, nhsNumber: null, postcode: null, ...extra };
+}
+
+async function candidates(criteria: SearchCriteria, limit?: number) {
   return t.db.transaction(async (tx) => {
     await useSearchThreshold(tx);
-    const rows = await findCandidates(tx, { given: q?.given ?? [], family: q?.family ?? null, dateOfBirth: null, nhsNumber: null, postcode: null, ...extra });
-    return rows.map((r) => `${r.givenName} ${r.familyName}`);
+    return findCandidates(tx, criteria, limit);
   });
+}
+
+async function search(name: string | null, extra: Partial<SearchCriteria> = {}) {
+  return (await candidates(criteriaFor(name, extra))).map((r) => `${r.givenName} ${r.familyName}`);
+}
+
+/**
+ * What search is defined to find, by brute force: every name of every person (their own and their
+ * other names) scored, the best name counting, identifiers added. The search finds the same
+ * without scoring everyone.
+ */
+async function everyoneScored(c: SearchCriteria, limit = 20) {
+  const given = c.given.length ? c.given : [''];
+  const variants = sql`${param(given)}::text[]`;
+  const best = sql`(select coalesce(max(similarity(n.search_given, g)), 0) from unnest(${variants}) g)`;
+  const matched = c.family
+    ? sql`select n.person_id, max(greatest(
+            similarity(n.search_family, ${c.family}) + ${best},
+            similarity(n.search_given, ${c.family}) + similarity(n.search_family, ${given[0]!}),
+            case when dmetaphone(n.search_family) = dmetaphone(${c.family}) then 0.8 else 0 end + ${best})) as name_score
+          from (select id as person_id, search_given, search_family from person union all select person_id, search_given, search_family from person_alias) n
+          where n.search_family % ${c.family} or n.search_given % ${c.family} or n.search_given = any(${variants}) or dmetaphone(n.search_family) = dmetaphone(${c.family})
+          group by n.person_id`
+    : sql`select null::uuid as person_id, 0 as name_score where false`;
+  const { rows } = await t.db.transaction(async (tx) => {
+    await useSearchThreshold(tx);
+    return tx.execute<{ id: string; score: number }>(sql`
+      with matched as (${matched})
+      select p.id, (coalesce(m.name_score, 0)
+               + case when p.nhs_number = ${c.nhsNumber} then 10 else 0 end
+               + case when p.date_of_birth = ${c.dateOfBirth}::date then 3 else 0 end
+               + case when p.postcode = ${c.postcode} then 1 else 0 end)::float8 as score
+      from person p left join matched m on m.person_id = p.id
+      where m.person_id is not null or p.nhs_number = ${c.nhsNumber} or p.date_of_birth = ${c.dateOfBirth}::date or p.postcode = ${c.postcode}
+      order by score desc, p.search_family, p.search_given, p.id
+      limit ${limit}`);
+  });
+  return rows;
 }
 
 test('an exact name comes first', async () => {
@@ -60,4 +101,52 @@ test('unrelated people are not returned', async () => {
   const found = await search('Robert Smith');
   assert.ok(!found.includes('Mohammed Khan'));
   assert.ok(!found.includes('Aisling O’Sullivan'));
+});
+
+test('finds exactly the people, scores and order that scoring everyone gives', async () => {
+  const searches: [string | null, Partial<SearchCriteria>][] = [
+    ['Robert Smith', {}], ['Robert Smiht', {}], ['Smith Robert', {}], ['Bob Smith', {}], ['Liz Ward', {}], ['aisling osullivan', {}],
+    ['Muhammed Khan', {}], ['Elizabeth Hartley', {}], ['Smith', {}], ['Smyth', {}], ['John', {}], ['Ward Elizabeth', {}], ['Roberta Smithson', {}],
+    ['Smith', { dateOfBirth: '1984-06-12' }], ['Khan', { postcode: 'NE1 4ST' }], ['Liz Ward', { nhsNumber: '9434765919' }], [null, { postcode: 'NE1 4ST' }],
+  ];
+  for (const [name, extra] of searches) {
+    const c = criteriaFor(name, extra);
+    const found = (await candidates(c)).map((r) => [r.id, r.score]);
+    assert.deepEqual(found, (await everyoneScored(c)).map((r) => [r.id, r.score]), `${name} ${JSON.stringify(extra)}`);
+  }
+});
+
+test('with a short list, everyone scoring 1.25 or more, or with a matching identifier, is still exactly where scoring everyone puts them', async () => {
+  for (const [name, extra] of [['Robert Smith', {}], ['Smith', { dateOfBirth: '1984-06-12' }], ['Elizabeth Ward', { postcode: 'NE1 4ST' }]] as const) {
+    const c = criteriaFor(name, extra);
+    const exact = (rows: { id: string; score: number }[]) => rows.filter((r) => r.score >= 1.25).map((r) => [r.id, r.score]);
+    assert.deepEqual(exact(await candidates(c, 2)), exact(await everyoneScored(c, 2)), name);
+  }
+});
+
+test('a family name shared by more people than the list holds fills the list', async () => {
+  const given = ['Ada', 'Bea', 'Cyd', 'Dot', 'Eve', 'Fay', 'Gus', 'Hal', 'Ivy', 'Jem', 'Kit', 'Lou', 'Max', 'Ned', 'Olu', 'Pip', 'Quin', 'Ray', 'Sol', 'Tam', 'Uma', 'Val', 'Wyn', 'Xan', 'Yan'];
+  await t.db.execute(sql`insert into person (given_name, family_name, search_given, search_family, created_at, updated_at)
+    select g, 'Pemberton', lower(g), 'pemberton', now(), now() from unnest(${param(given)}::text[]) g`);
+  const found = await candidates(criteriaFor('Pemberton'));
+  assert.equal(found.length, 20);
+  assert.ok(found.every((r) => r.familyName === 'Pemberton'));
+});
+
+test('a new person, a changed name and another name are found at once', async () => {
+  const { people, directory } = t.services;
+  const account = await directory.findAccountByEmail('tom.okafor@riverside-nhs.example');
+  const tom = (await directory.loadActor(account!.userId, null, { kind: 'session', sessionId: 'test' }))!;
+  const added = await t.db.transaction((tx) =>
+    people.createInTransaction(tx, tom, people.parsePerson({ givenName: 'Zephyrine', familyName: 'Quennell' }), () => undefined),
+  );
+  await t.db.execute(sql`insert into involvement (person_id, agency_id, team_id, role, source_type, source_id, started_at) values (${added.id}, ${tom.agencyId}, ${tom.teamId}, 'receiving_service', 'test', gen_random_uuid(), now())`);
+  const firstFound = async (name: string) => (await people.search(tom, { name }))[0]?.id;
+
+  assert.equal(await firstFound('Zephyrine Quennell'), added.id, 'a name never seen before');
+  await people.update(tom, added.id, { givenName: 'Zephyrine', familyName: 'Vandermolen' }, added.version);
+  assert.equal(await firstFound('Zephyrine Vandermolen'), added.id, 'a changed family name');
+  assert.equal(await firstFound('Zephyrine Vandermolne'), added.id, 'and with a typo');
+  await people.addAlias(tom, added.id, { givenName: 'Zeph', familyName: 'Oyelaran-Brightwater' });
+  assert.equal(await firstFound('Zeph Oyelaran-Brightwater'), added.id, 'another name');
 });

@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, isNull, param, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, param, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/database.js';
 import { involvement } from '../../platform/access/schema.js';
-import { childLink, inquiry, person, personAlias } from './schema.js';
+import { childLink, inquiry, person, personAlias, personNameWord } from './schema.js';
 
 export type PersonRow = typeof person.$inferSelect;
 
@@ -31,60 +31,209 @@ const SIMILARITY_THRESHOLD = 0.25;
  * Finds people who may be the one described, best first. Names match in either order, with
  * typos (trigram similarity), sound-alikes (double metaphone) and nicknames (the `given` variants);
  * an NHS number, date of birth or postcode each raise the score. Other names (aliases) count too.
+ *
+ * A name (given g, family f) matches when f is like the family name sought (F) or sounds like it, g is
+ * like F (the names swapped) or g is one of the given-name variants (G, the first G0). It scores the
+ * best of: sim(f,F) + best sim(g,G); sim(g,F) + sim(f,G0); 0.8 if f sounds like F, + best sim(g,G).
+ *
+ * Rather than scoring a million people, the fuzzy matching is done on the lexicon of name words
+ * (person_name_word) and people are looked up by exact words through btree indexes:
+ * - a name scoring 1.25 or more has both words among the family words like F, G0 or sounding like F
+ *   and the given words like F or G (a word outside them is under 0.25 like anything sought), so the
+ *   matching pairs of those words are scored from the words alone and people looked up pair by pair,
+ *   best first, until there are enough (every alias of such a pair is taken: aliases are few);
+ * - names where one word matches on its own and the other is like nothing sought (under 1.25) are
+ *   taken a bounded number per word, best word first, then in name order;
+ * - everyone with the NHS number, date of birth or postcode sought.
+ * Each candidate is then scored on all their names. So everyone scoring 1.25 or more, and everyone
+ * with a matching identifier, ranks exactly as if every person had been scored; below that, the list
+ * is filled from a bounded set. Ties go in name order, then by id.
  */
 export async function findCandidates(db: Queryable, criteria: SearchCriteria, limit = 20): Promise<Candidate[]> {
-  const family = criteria.family;
-  const given = criteria.given.length ? criteria.given : [''];
-  const givenArray = sql`${param(given)}::text[]`;
-  const nameMatch = family
-    ? sql`(n.search_family % ${family} or n.search_given % ${family} or n.search_given = any(${givenArray}) or dmetaphone(n.search_family) = dmetaphone(${family}))`
-    : sql`false`;
-  const nameScore = family
-    ? sql`greatest(
-        similarity(n.search_family, ${family}) + (select coalesce(max(similarity(n.search_given, g)), 0) from unnest(${givenArray}) g),
-        similarity(n.search_given, ${family}) + similarity(n.search_family, ${given[0]!}),
-        case when dmetaphone(n.search_family) = dmetaphone(${family}) then 0.8 else 0 end
-          + (select coalesce(max(similarity(n.search_given, g)), 0) from unnest(${givenArray}) g)
-      )`
-    : sql`0`;
+  const sought = criteria.family ? { family: criteria.family, given: criteria.given.length ? criteria.given : [''] } : null;
   const result = await db.execute<Candidate>(sql`
-    with names as (
-      select p.id as person_id, p.search_given, p.search_family from ${person} p
-      union all
-      select a.person_id, a.search_given, a.search_family from ${personAlias} a
-    ),
-    matched as (
-      select n.person_id, max(${nameScore}) as name_score
-      from names n
-      where ${nameMatch}
-      group by n.person_id
-    ),
-    identified as (
-      select p.id as person_id from ${person} p
-      where (${criteria.nhsNumber}::text is not null and p.nhs_number = ${criteria.nhsNumber})
-         or (${criteria.dateOfBirth}::date is not null and p.date_of_birth = ${criteria.dateOfBirth}::date)
-         or (${criteria.postcode}::text is not null and p.postcode = ${criteria.postcode})
-    ),
+    with ${sought ? sql`${nameCandidates(sought, limit)},` : sql``}
     candidates as (
-      select person_id from matched union select person_id from identified
+      ${sought ? sql`select person_id from by_name union` : sql``}
+      select id as person_id from ${person} where nhs_number = ${criteria.nhsNumber}
+      union select id from ${person} where date_of_birth = ${criteria.dateOfBirth}::date
+      union select id from ${person} where postcode = ${criteria.postcode}
+    ),
+    ${sought ? sql`${nameScores(sought)},` : sql`matched as (select null::uuid as person_id, 0::real as name_score where false),`}
+    found as (
+      select p.id, p.given_name, p.family_name, p.date_of_birth, p.postcode, p.nhs_number, p.search_given, p.search_family,
+             coalesce(m.name_score, 0) as name_score
+      from candidates c
+      join ${person} p on p.id = c.person_id
+      left join matched m on m.person_id = c.person_id
     )
-    select p.id, p.given_name as "givenName", p.family_name as "familyName", p.date_of_birth::text as "dateOfBirth",
-           p.postcode, p.nhs_number as "nhsNumber", coalesce(m.name_score, 0)::float8 as "nameScore",
-           (coalesce(m.name_score, 0)
-             + case when ${criteria.nhsNumber}::text is not null and p.nhs_number = ${criteria.nhsNumber} then 10 else 0 end
-             + case when ${criteria.dateOfBirth}::date is not null and p.date_of_birth = ${criteria.dateOfBirth}::date then 3 else 0 end
-             + case when ${criteria.postcode}::text is not null and p.postcode = ${criteria.postcode} then 1 else 0 end)::float8 as score
-    from candidates c
-    join ${person} p on p.id = c.person_id
-    left join matched m on m.person_id = c.person_id
-    order by score desc, p.family_name, p.given_name
+    select id, given_name as "givenName", family_name as "familyName", date_of_birth::text as "dateOfBirth",
+           postcode, nhs_number as "nhsNumber", name_score::float8 as "nameScore",
+           (name_score
+             + case when ${criteria.nhsNumber}::text is not null and nhs_number = ${criteria.nhsNumber} then 10 else 0 end
+             + case when ${criteria.dateOfBirth}::date is not null and date_of_birth = ${criteria.dateOfBirth}::date then 3 else 0 end
+             + case when ${criteria.postcode}::text is not null and postcode = ${criteria.postcode} then 1 else 0 end)::float8 as score
+    from found
+    order by score desc, search_family, search_given, id
     limit ${limit}`);
   return result.rows;
 }
 
-/** Sets the similarity threshold for this transaction only. */
+type Sought = { family: string; given: string[] };
+
+// A sub-select, so that it is read once per search (an InitPlan), not once per word or pair.
+const threshold = sql`(select current_setting('pg_trgm.similarity_threshold')::float8)`;
+
+/**
+ * How each family word of `words` (word, sound) compares with what is sought, as the name score
+ * counts it, and whether it matches whatever the given name. (OFFSET 0 keeps the planner from
+ * inlining the similarities into every expression that uses them.)
+ */
+function familyFeatures(words: SQL, { family, given }: Sought, toFirst: SQL = sql`similarity(w.word, ${given[0]!})`) {
+  return sql`
+    select word, to_family, sound_bonus, to_first, to_family >= ${threshold} or sound_bonus > 0 as matches_alone
+    from (
+      select w.word, similarity(w.word, ${family}) as to_family, case when w.sound = dmetaphone(${family}) then 0.8 else 0 end as sound_bonus,
+             ${toFirst} as to_first
+      from (${words}) w
+      offset 0
+    ) x`;
+}
+
+/** How each given word of `words` (word) compares with what is sought, and whether it matches whatever the family name. */
+function givenFeatures(words: SQL, { family, given }: Sought) {
+  const variants = sql`${param(given)}::text[]`;
+  return sql`
+    select word, to_given, to_family, to_family >= ${threshold} or word = any(${variants}) as matches_alone
+    from (
+      select w.word, (select coalesce(max(similarity(w.word, v)), 0) from unnest(${variants}) v) as to_given, similarity(w.word, ${family}) as to_family
+      from (${words}) w
+      offset 0
+    ) x`;
+}
+
+/** The name score of a pair of words, from their features (f: family word, g: given word). */
+const pairScore = sql`greatest(f.to_family + g.to_given, g.to_family + f.to_first, f.sound_bonus + g.to_given)`;
+/** A pair of words matches when either matches on its own. */
+const pairMatches = sql`(f.matches_alone or g.matches_alone)`;
+/** Below this a name has a word like nothing sought; at or above it, both words are among the words found. */
+const BOTH_WORDS_MATCH = 1.25;
+
+/** The CTEs that find people by name, ending in by_name(person_id). */
+function nameCandidates(sought: Sought, limit: number) {
+  const { family, given } = sought;
+  const variants = sql`${param(given)}::text[]`;
+  return sql`
+    given_words as materialized (${givenFeatures(
+      sql`
+        select word from ${personNameWord} where role = 'given' and word % ${family}
+        union select x.word from unnest(${variants}) v cross join lateral (select word from ${personNameWord} where role = 'given' and word % v) x
+        union select word from ${personNameWord} where role = 'given' and word = any(${variants})`,
+      sought,
+    )}),
+    family_words as materialized (${familyFeatures(
+      sql`
+        -- One trigram search per word sought: an OR would test every word found against them all.
+        select word, sound from ${personNameWord} where role = 'family' and word % ${family}
+        union select word, sound from ${personNameWord} where role = 'family' and sound = dmetaphone(${family})
+        -- With the names swapped, a family name like the first given name scores 1.25 or more only beside a given name like the family name sought.
+        union select word, sound from ${personNameWord}
+        where role = 'family' and word % ${given[0]!} and exists (select from given_words where to_family >= ${threshold})`,
+      sought,
+      // Likewise, with no given word like the family name sought at all, a family word's likeness to the first
+      // given name cannot lift a pair to 1.25; left out, it only orders pairs below that (scored exactly at the end).
+      sql`case when exists (select from given_words where to_family > 0) then similarity(w.word, ${given[0]!}) else 0 end`,
+    )}),
+    name_pairs as materialized (
+      select f.word as family, g.word as given, ${pairScore} as score
+      from family_words f join given_words g on ${pairMatches}
+    ),
+    -- Pairs best first, each pair's people in id order: the first rows are the best, ties in name order.
+    person_pairs as materialized (
+      select t.person_id, np.score
+      from (select family, given, score from name_pairs order by score desc, family, given) np
+      cross join lateral (select id as person_id from ${person} where search_family = np.family and search_given = np.given order by id) t
+      order by np.score desc, np.family, np.given, t.person_id
+      limit ${limit}
+    ),
+    alias_pairs as (
+      select a.person_id
+      from ${personAlias} a join name_pairs np on np.family = a.search_family and np.given = a.search_given
+      where a.search_family = any(array(select word from family_words))
+    ),
+    -- Names with only one word matching score under ${sql.raw(String(BOTH_WORDS_MATCH))}: not needed when that many people score more.
+    one_word_needed as (
+      select count(*) < ${limit} as needed from person_pairs where score >= ${BOTH_WORDS_MATCH}
+    ),
+    ${onlyOneWord('person', sql`${person}`, sql`id`, limit)},
+    ${onlyOneWord('alias', sql`${personAlias}`, sql`person_id`, limit)},
+    by_name as (
+      select person_id from person_pairs union select person_id from alias_pairs
+      union select person_id from person_family_only union select person_id from person_given_only
+      union select person_id from alias_family_only union select person_id from alias_given_only
+    )`;
+}
+
+/**
+ * Names where one word matches on its own and the other is like nothing sought: for each matching
+ * word, best first, its first names in name order.
+ */
+function onlyOneWord(prefix: 'person' | 'alias', table: SQL, id: SQL, limit: number) {
+  return sql`
+    ${sql.raw(prefix)}_family_only as (
+      select t.person_id
+      from (select word from family_words where matches_alone and (select needed from one_word_needed)
+            order by greatest(to_family, sound_bonus, to_first) desc, word) f
+      cross join lateral (
+        select ${id} as person_id from ${table}
+        where search_family = f.word and search_given <> all(array(select word from given_words))
+        order by search_given, ${id}
+        limit ${limit}
+      ) t
+      limit ${limit}
+    ),
+    ${sql.raw(prefix)}_given_only as (
+      select t.person_id
+      from (select word from given_words where matches_alone and (select needed from one_word_needed)
+            order by greatest(to_given, to_family) desc, word) g
+      cross join lateral (
+        select ${id} as person_id from ${table}
+        where search_given = g.word and search_family <> all(array(select word from family_words))
+        order by search_family, ${id}
+        limit ${limit}
+      ) t
+      limit ${limit}
+    )`;
+}
+
+/** matched(person_id, name_score): each candidate's best matching name, their own or another. */
+function nameScores(sought: Sought) {
+  return sql`
+    names as (
+      select p.id as person_id, p.search_given, p.search_family from candidates c join ${person} p on p.id = c.person_id
+      union all
+      select a.person_id, a.search_given, a.search_family from candidates c join ${personAlias} a on a.person_id = c.person_id
+    ),
+    -- Candidates share words: each is compared with what is sought once.
+    family_features as (${familyFeatures(sql`select distinct search_family as word, dmetaphone(search_family) as sound from names`, sought)}),
+    given_features as (${givenFeatures(sql`select distinct search_given as word from names`, sought)}),
+    matched as (
+      select n.person_id, max(${pairScore}) as name_score
+      from names n
+      join family_features f on f.word = n.search_family
+      join given_features g on g.word = n.search_given
+      where ${pairMatches}
+      group by n.person_id
+    )`;
+}
+
+/**
+ * Prepares a transaction for person search: the similarity threshold, and no JIT compilation (the
+ * planner's row estimates for the word pairs can pass the JIT threshold; compiling costs more than
+ * the search itself).
+ */
 export async function useSearchThreshold(tx: Queryable) {
-  await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY_THRESHOLD)}, true)`);
+  await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY_THRESHOLD)}, true), set_config('jit', 'off', true)`);
 }
 
 export async function involvementsOf(db: Queryable, personIds: string[]) {
