@@ -76,7 +76,7 @@ export async function insertFacts(db: Queryable, personId: string, facts: Partia
         justification: 'Set up by a test',
         categories: [...e.categories],
         agencyIds: [...e.agencyIds],
-        checklist: {},
+        checklist: [],
         decidedBy: by.userId,
         decidedByAgency: by.agencyId,
         decidedAt: at,
