@@ -134,7 +134,7 @@ describe('GET /api/v1/me', () => {
       agency: { id: helen.actor.agencyId, name: 'Riverside NHS Mental Health Trust' },
       team: { id: await teamId('Information Governance'), name: 'Information Governance' },
       roles: ['auditor'],
-      permissions: ['account.tokens', 'audit.view', 'directory.view', 'workspace.view'],
+      permissions: ['account.tokens', 'alerts.review', 'audit.view', 'directory.view', 'workspace.view'],
     });
     const tom = (await (await apiClient(t, TOM)).get('/api/v1/me')).json();
     assert.deepEqual(tom.roles, ['care_coordinator']);
