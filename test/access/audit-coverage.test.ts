@@ -80,7 +80,8 @@ const one = async (query: string) => (await t.pool.query(query)).rows[0]!.id as 
 
 /** Real values for each path parameter, and the person each is about (none for the staff directory's). */
 const PARAMETERS: Record<string, () => Promise<{ value: string; personId: string | null }[]>> = {
-  personId: async () => people.map((p) => ({ value: p.id, personId: p.id })),
+  // The person with a case, consent, a restriction, an exception, a note and an alert: every section has something to show.
+  personId: async () => [{ value: about, personId: about }],
   referralId: async () => [received, asked, waiting, opened.referral].map((r) => ({ value: r.id, personId: r.personId })),
   caseId: async () => [{ value: opened.caseId, personId: opened.referral.personId }],
   involvementId: async () => (await t.pool.query('select id, person_id from involvement where person_id = any($1)', [people.map((p) => p.id)])).rows.map((r) => ({ value: r.id as string, personId: r.person_id as string })),
