@@ -212,7 +212,8 @@ function nameScores(sought: Sought) {
     names as (
       select p.id as person_id, p.search_given, p.search_family from candidates c join ${person} p on p.id = c.person_id
       union all
-      select a.person_id, a.search_given, a.search_family from candidates c join ${personAlias} a on a.person_id = c.person_id
+      -- An array of ids, so that the planner looks each one up rather than reading every alias to join them.
+      select a.person_id, a.search_given, a.search_family from ${personAlias} a where a.person_id = any(array(select person_id from candidates))
     ),
     -- Candidates share words: each is compared with what is sought once.
     family_features as (${familyFeatures(sql`select distinct search_family as word, dmetaphone(search_family) as sound from names`, sought)}),
