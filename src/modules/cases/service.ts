@@ -41,8 +41,8 @@ export class CasesService {
    * Each person's cases, newest first, with no clinical detail: the "is this person known, and who
    * coordinates their care?" facts (REF-8) the caller decides whether to show.
    */
-  async summariesFor(personIds: string[]): Promise<Map<string, CaseSummary[]>> {
-    const rows = await store.casesOfPeople(this.db, personIds);
+  async summariesFor(personIds: string[], db: Queryable = this.db): Promise<Map<string, CaseSummary[]>> {
+    const rows = await store.casesOfPeople(db, personIds);
     const byPerson = new Map<string, CaseSummary[]>();
     for (const row of rows) byPerson.set(row.personId, [...(byPerson.get(row.personId) ?? []), row]);
     return byPerson;
@@ -168,7 +168,7 @@ export class CaseReader {
         agencyIds: [row.agencyId, row.leadAgencyId],
         teamIds: [row.teamId],
         userIds: [row.coordinatorUserId, ...allocations.flatMap((a) => [a.userId, a.allocatedBy])],
-      });
+      }, tx);
       const team = names.teams.get(row.teamId);
       const coordinator = names.users.get(row.coordinatorUserId);
       const now = clock.now();

@@ -153,9 +153,9 @@ export class DirectoryService implements ActorSource {
    * Names and contact details of agencies, teams and staff, for other parts of Concord to show
    * ("known to Riverside CMHT, coordinator Tom Okafor"). Staff details are not a person's record.
    */
-  namesFor(ids: { agencyIds?: string[]; teamIds?: string[]; userIds?: string[] }) {
+  namesFor(ids: { agencyIds?: string[]; teamIds?: string[]; userIds?: string[] }, db: Queryable = this.db) {
     const unique = (list?: string[]) => (list ? [...new Set(list)] : undefined);
-    return store.namesFor(this.db, { agencyIds: unique(ids.agencyIds), teamIds: unique(ids.teamIds), userIds: unique(ids.userIds) });
+    return store.namesFor(db, { agencyIds: unique(ids.agencyIds), teamIds: unique(ids.teamIds), userIds: unique(ids.userIds) });
   }
 
   /** An active team in an active agency that a referral can be sent to, or null. */

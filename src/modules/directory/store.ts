@@ -179,11 +179,12 @@ export async function actingOptions(db: Queryable, userId: string) {
 
 /** Names (and contact details) for ids gathered elsewhere, in three small queries. */
 export async function namesFor(db: Queryable, ids: { agencyIds?: string[]; teamIds?: string[]; userIds?: string[] }) {
-  const [agencies, teams, users] = await Promise.all([
-    ids.agencyIds?.length ? db.select({ id: agency.id, name: agency.name, type: agency.type }).from(agency).where(inArray(agency.id, ids.agencyIds)) : [],
-    ids.teamIds?.length ? db.select({ id: team.id, name: team.name, agencyId: team.agencyId, phone: team.phone, email: team.email }).from(team).where(inArray(team.id, ids.teamIds)) : [],
-    ids.userIds?.length ? db.select({ id: appUser.id, name: appUser.name, phone: appUser.phone, email: appUser.email, jobTitle: appUser.jobTitle }).from(appUser).where(inArray(appUser.id, ids.userIds)) : [],
-  ]);
+  // One after another: inside a transaction they share its one connection (never ask the pool for more).
+  const [agencies, teams, users] = [
+    ids.agencyIds?.length ? await db.select({ id: agency.id, name: agency.name, type: agency.type }).from(agency).where(inArray(agency.id, ids.agencyIds)) : [],
+    ids.teamIds?.length ? await db.select({ id: team.id, name: team.name, agencyId: team.agencyId, phone: team.phone, email: team.email }).from(team).where(inArray(team.id, ids.teamIds)) : [],
+    ids.userIds?.length ? await db.select({ id: appUser.id, name: appUser.name, phone: appUser.phone, email: appUser.email, jobTitle: appUser.jobTitle }).from(appUser).where(inArray(appUser.id, ids.userIds)) : [],
+  ];
   return {
     agencies: new Map(agencies.map((a) => [a.id, a])),
     teams: new Map(teams.map((t) => [t.id, t])),

@@ -123,8 +123,9 @@ export class InvolvementService {
     return opened;
   }
 
-  private async describe(rows: InvolvementRow[]): Promise<InvolvementView[]> {
-    const names = await this.directory.namesFor({ agencyIds: rows.map((r) => r.agencyId), teamIds: rows.flatMap((r) => (r.teamId ? [r.teamId] : [])) });
+  /** Inside a transaction, pass it: asking the pool for a second connection while holding one can starve the pool. */
+  private async describe(rows: InvolvementRow[], db?: Queryable): Promise<InvolvementView[]> {
+    const names = await this.directory.namesFor({ agencyIds: rows.map((r) => r.agencyId), teamIds: rows.flatMap((r) => (r.teamId ? [r.teamId] : [])) }, db);
     return rows.map(({ personId: _p, sourceId: _s, startedBy: _b, ...row }) => {
       const agencyName = names.agencies.get(row.agencyId)?.name ?? 'Unknown agency';
       const current = row.endedAt === null;
@@ -149,7 +150,7 @@ export class InvolvementService {
     await this.guard.require(actor, 'people.view');
     const { person, facts, access } = await this.open(actor, personId, 'view');
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const all = await this.describe(await involvementsOfPerson(tx, personId));
+      const all = await this.describe(await involvementsOfPerson(tx, personId), tx);
       const current = all.filter((i) => i.current);
       const byId = new Map(current.map((i) => [i.id, i]));
       const leads = whoLeads(this.factsFor(current)).map((l) => ({
@@ -199,7 +200,7 @@ export class InvolvementService {
     const now = this.clock.now();
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       await lockInvolvementsOf(tx, personId);
-      const current = (await this.describe(await involvementsOfPerson(tx, personId))).filter((i) => i.current);
+      const current = (await this.describe(await involvementsOfPerson(tx, personId), tx)).filter((i) => i.current);
       const facts = await loadPersonFacts(tx, personId);
       const refusals: { code: string; error: FieldError }[] = [];
       const already = current.find((i) => i.agencyId === agency.id && i.role !== 'referrer');
@@ -235,7 +236,7 @@ export class InvolvementService {
         subject: INVOLVEMENT(row.id),
         details: { agencyId: agency.id, teamId: row.teamId, role: row.role, ...flatDetails(row), sharedUnder: basis },
       });
-      return (await this.describe([row]))[0]!;
+      return (await this.describe([row], tx))[0]!;
     });
   }
 
@@ -253,7 +254,7 @@ export class InvolvementService {
       const updated = await updateInvolvementDetails(tx, involvementId, detailsOf(values));
       const changes = changesBetween(flatDetails(before.row), flatDetails(updated!));
       record({ action: 'involvement.changed', personId, subject: INVOLVEMENT(involvementId), details: { agencyId: before.row.agencyId, changes } });
-      return (await this.describe([updated!]))[0]!;
+      return (await this.describe([updated!], tx))[0]!;
     });
   }
 
@@ -271,14 +272,14 @@ export class InvolvementService {
       const ended = await endInvolvement(tx, involvementId, this.clock.now(), values.reason);
       record({ action: 'involvement.ended', personId, subject: INVOLVEMENT(involvementId), details: { agencyId: row.agencyId, role: row.role, reason: values.reason } });
       const access = decidePersonAccess(actor, await loadPersonFacts(tx, personId), momentOf(this.clock));
-      return { involvement: (await this.describe([ended!]))[0]!, stillHasAccess: access.level === 'record' };
+      return { involvement: (await this.describe([ended!], tx))[0]!, stillHasAccess: access.level === 'record' };
     });
   }
 
   /** One of the person's involvements, under the person's lock, with the others current beside it. */
   private async lockedOne(tx: Queryable, personId: string, involvementId: string) {
     await lockInvolvementsOf(tx, personId);
-    const all = await this.describe(await involvementsOfPerson(tx, personId));
+    const all = await this.describe(await involvementsOfPerson(tx, personId), tx);
     const row = all.find((i) => i.id === involvementId);
     if (!row) throw notFound('INVOLVEMENT.NOT_FOUND', 'There is no such agency involvement for this person.');
     if (!row.current) throw conflict('INVOLVEMENT.ENDED', `${row.agencyName}’s involvement has already ended: add the agency again if it is involved once more.`);

@@ -203,7 +203,7 @@ export class NotesService {
       userIds: versions.map((n) => n.authorId),
       teamIds: rows.map((n) => n.teamId),
       agencyIds: [...rows.map((n) => n.owningAgencyId), ...restrictions.flatMap((r) => r.agencyIds)],
-    });
+    }, db);
     const lines = linesOf(versions);
     const byId = new Map(versions.map((n) => [n.id, n]));
     const authorOf = (note: RecordNote) => names.users.get(note.authorId)?.name ?? 'Unknown';

@@ -121,7 +121,7 @@ export class Transparency {
       for (const agencyId of exception.agencyIds) add(agencyId, { kind: 'exception', text: `Shared without consent under a recorded exception (${covering}), until its review on`, until: exception.reviewDate });
     }
     const glass = await store.breakGlassUses(tx, { personId, inForceAt: at.now });
-    const names = await this.deps.directory.namesFor({ agencyIds: [...bases.keys(), ...glass.map((g) => g.agencyId)], userIds: glass.map((g) => g.userId) });
+    const names = await this.deps.directory.namesFor({ agencyIds: [...bases.keys(), ...glass.map((g) => g.agencyId)], userIds: glass.map((g) => g.userId) }, tx);
     for (const g of glass) add(g.agencyId, { kind: 'break_glass', text: `Emergency access used by ${names.users.get(g.userId)?.name ?? 'a user'}, until`, until: g.expiresAt });
     return [...bases.entries()]
       .map(([agencyId, list]) => ({
@@ -141,7 +141,7 @@ export class Transparency {
       userIds: page.reads.flatMap((r) => (r.userId ? [r.userId] : [])),
       agencyIds: page.reads.flatMap((r) => (r.agencyId ? [r.agencyId] : [])),
       teamIds: page.reads.flatMap((r) => (r.teamId ? [r.teamId] : [])),
-    });
+    }, tx);
     return {
       nextBeforeId: page.nextBeforeId,
       reads: page.reads.map((r) => ({

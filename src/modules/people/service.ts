@@ -88,13 +88,13 @@ export class PeopleService {
     const involvements = await store.involvementsOf(tx, ids);
     const facts = await loadAccessFacts(tx, ids);
     const at = momentOf(this.clock);
-    const cases = await this.cases.summariesFor(ids);
+    const cases = await this.cases.summariesFor(ids, tx);
     const allCases = [...cases.values()].flat();
     const names = await this.directory.namesFor({
       agencyIds: [...involvements.map((i) => i.agencyId), ...allCases.map((c) => c.agencyId)],
       teamIds: [...involvements.flatMap((i) => (i.teamId ? [i.teamId] : [])), ...allCases.map((c) => c.teamId)],
       userIds: allCases.map((c) => c.coordinatorUserId),
-    });
+    }, tx);
     return candidates.map((candidate) => {
       const own = involvements.filter((i) => i.personId === candidate.id);
       const access = decidePersonAccess(actor, facts.get(candidate.id)!, at);
@@ -244,7 +244,7 @@ export class PeopleService {
         .where(and(eq(childLink.personId, id), canSeeItem(actor, { personId: childLink.personId, category: 'children_safeguarding', owningAgencyId: childLink.recordedByAgency }, momentOf(this.clock))))
         .orderBy(asc(childLink.recordedAt));
       const involvements = await store.involvementsOf(tx, [id]);
-      const cases = await this.cases.summariesFor([id]);
+      const cases = await this.cases.summariesFor([id], tx);
       const summary = (await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null }))[0]!;
       record({ action: 'person.viewed', personId: id, subject: { type: 'person', id } });
       return { person: found, aliases, children, involvements, cases: cases.get(id) ?? [], knownTo: summary.knownTo, caseSummaries: summary.cases, access: access! };
@@ -332,6 +332,10 @@ export class PeopleService {
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const rows = await store.inquiriesFor(tx, actor.agencyId);
       record({ action: 'inquiry.list_viewed', details: { inquiries: rows.length } });
+      // An inquiry linked to a person shows who they are: each such person is recorded as seen.
+      for (const personId of new Set(rows.flatMap((r) => (r.personId ? [r.personId] : [])))) {
+        record({ action: 'inquiry.list_viewed', personId, subject: { type: 'person', id: personId } });
+      }
       return rows;
     });
   }

@@ -127,6 +127,9 @@ async function readTrail(services: Services, actor: Actor, query: AuditQuery) {
       action: 'audit.viewed',
       details: { filters: filtersUsed(query), ...(query.beforeId ? { beforeId: query.beforeId } : {}), eventsShown: page.events.length },
     });
+    // Events name people (and their details can carry a name): the auditor seeing them is a read of each, recorded like any other.
+    const people = new Set(page.events.flatMap((e) => (e.personId ? [e.personId] : [])));
+    for (const personId of people) record({ action: 'audit.viewed', personId, subject: { type: 'person', id: personId } });
     return page;
   });
 }

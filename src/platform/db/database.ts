@@ -12,7 +12,8 @@ export type DatabaseHandle = { db: Database; pool: pg.Pool; close(): Promise<voi
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'concord' });
+  // A request that cannot get a connection fails (a 500 with a reference) rather than waiting for ever.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'concord', connectionTimeoutMillis: 15_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const db = drizzle(pool);
