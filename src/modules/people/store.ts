@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull, param, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/database.js';
 import { involvement } from '../../platform/access/schema.js';
-import { childLink, inquiry, person, personAlias, personNameWord } from './schema.js';
+import { inquiry, person, personAlias, personNameWord } from './schema.js';
 
 export type PersonRow = typeof person.$inferSelect;
 
@@ -253,10 +253,6 @@ export async function findPerson(db: Queryable, id: string): Promise<PersonRow |
 
 export async function aliasesOf(db: Queryable, personId: string) {
   return db.select().from(personAlias).where(eq(personAlias.personId, personId)).orderBy(asc(personAlias.recordedAt));
-}
-
-export async function childrenOf(db: Queryable, personId: string) {
-  return db.select().from(childLink).where(eq(childLink.personId, personId)).orderBy(asc(childLink.recordedAt));
 }
 
 export async function inquiriesFor(db: Queryable, agencyId: string, limit = 100) {

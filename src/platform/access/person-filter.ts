@@ -6,7 +6,7 @@ import { breakGlass, consentDecision, involvement, sharingException, sharingExce
 
 /*
  * `person-access.ts` as SQL conditions, so lists, counts, sorts and searches apply exactly the same
- * decision as a single record does. test/platform/person-access.test.ts checks the two agree.
+ * decision as a single record does. test/access/reference-agreement.test.ts holds both to a separately written reference model.
  */
 
 type Column = AnyPgColumn | SQL;
