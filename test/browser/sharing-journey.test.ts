@@ -107,6 +107,8 @@ describe('consent and need-to-know, in a browser', () => {
       await form.add(note);
       await PersonRecord.arrive(gracePage, YASMIN);
       assert.match(await grace.notice(), /Your note has been added/);
+      // The test clock stands still: move it on, as real time would, so "newest first" has an order to show.
+      concord.t.clock.advance(60_000);
     }
     assert.deepEqual(await grace.noteTitles(), [RESTRICTED_NOTE.title, SHARED_NOTE.title]);
     await expectAccessible(gracePage, 'notes, two written');
