@@ -86,7 +86,7 @@ export class PeopleService {
     const ids = candidates.map((c) => c.id);
     // One transaction is one connection: its queries run one after another.
     const involvements = await store.involvementsOf(tx, ids);
-    const facts = await loadAccessFacts(tx, ids);
+    const facts = await loadAccessFacts(tx, ids, { involvements });
     const at = momentOf(this.clock);
     const cases = await this.cases.summariesFor(ids, tx);
     const allCases = [...cases.values()].flat();

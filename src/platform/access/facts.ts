@@ -21,11 +21,17 @@ const group = <T extends { personId: string }>(rows: T[]) => {
  * transaction is one connection, so they run one after another). Every person asked about gets facts,
  * empty when nothing is recorded.
  */
-export async function loadAccessFacts(db: Queryable, personIds: readonly string[]): Promise<Map<string, PersonAccessFacts>> {
+type KnownInvolvement = Pick<typeof involvement.$inferSelect, 'personId' | 'agencyId' | 'role' | 'endedAt'>;
+
+/**
+ * `known.involvements`: a caller that has just read these people's involvements (every one of them)
+ * passes them in, so a search does not read them twice.
+ */
+export async function loadAccessFacts(db: Queryable, personIds: readonly string[], known: { involvements?: KnownInvolvement[] } = {}): Promise<Map<string, PersonAccessFacts>> {
   const ids = [...new Set(personIds)];
   const facts = new Map<string, PersonAccessFacts>();
   if (ids.length === 0) return facts;
-  const involvements = group(await db.select().from(involvement).where(inArray(involvement.personId, ids)));
+  const involvements = group(known.involvements ?? (await db.select().from(involvement).where(inArray(involvement.personId, ids))));
   const decisions = await db.select().from(consentDecision).where(inArray(consentDecision.personId, ids));
   const withdrawn = new Set(decisions.flatMap((d) => (d.withdraws ? [d.withdraws] : [])));
   const consents = group(decisions.filter((d) => d.decision !== 'withdrawn'));
