@@ -178,16 +178,32 @@ export async function actingOptions(db: Queryable, userId: string) {
 }
 
 /** Names (and contact details) for ids gathered elsewhere, in three small queries. */
+type AgencyName = Pick<AgencyRow, 'id' | 'name' | 'type'>;
+type TeamName = Pick<TeamRow, 'id' | 'name' | 'agencyId' | 'phone' | 'email'>;
+type UserName = Pick<UserRow, 'id' | 'name' | 'phone' | 'email' | 'jobTitle'>;
+type NameRow = { kind: 'agency'; named: AgencyName } | { kind: 'team'; named: TeamName } | { kind: 'user'; named: UserName };
+
+/**
+ * The names (and contact details) behind these ids, in one statement: lists of people ask this on
+ * every page, and inside a transaction each statement waits for the one before.
+ */
 export async function namesFor(db: Queryable, ids: { agencyIds?: string[]; teamIds?: string[]; userIds?: string[] }) {
-  // One after another: inside a transaction they share its one connection (never ask the pool for more).
-  const [agencies, teams, users] = [
-    ids.agencyIds?.length ? await db.select({ id: agency.id, name: agency.name, type: agency.type }).from(agency).where(inArray(agency.id, ids.agencyIds)) : [],
-    ids.teamIds?.length ? await db.select({ id: team.id, name: team.name, agencyId: team.agencyId, phone: team.phone, email: team.email }).from(team).where(inArray(team.id, ids.teamIds)) : [],
-    ids.userIds?.length ? await db.select({ id: appUser.id, name: appUser.name, phone: appUser.phone, email: appUser.email, jobTitle: appUser.jobTitle }).from(appUser).where(inArray(appUser.id, ids.userIds)) : [],
-  ];
-  return {
-    agencies: new Map(agencies.map((a) => [a.id, a])),
-    teams: new Map(teams.map((t) => [t.id, t])),
-    users: new Map(users.map((u) => [u.id, u])),
-  };
+  const among = (column: unknown, list: string[] | undefined) => sql`${column} = any(${sql.param(list ?? [])}::uuid[])`;
+  const anything = [ids.agencyIds, ids.teamIds, ids.userIds].some((list) => list?.length);
+  const rows = anything
+    ? (
+        await db.execute<NameRow>(sql`
+          select 'agency' as kind, jsonb_build_object('id', ${agency.id}, 'name', ${agency.name}, 'type', ${agency.type}) as named
+          from ${agency} where ${among(agency.id, ids.agencyIds)}
+          union all
+          select 'team', jsonb_build_object('id', ${team.id}, 'name', ${team.name}, 'agencyId', ${team.agencyId}, 'phone', ${team.phone}, 'email', ${team.email})
+          from ${team} where ${among(team.id, ids.teamIds)}
+          union all
+          select 'user', jsonb_build_object('id', ${appUser.id}, 'name', ${appUser.name}, 'phone', ${appUser.phone}, 'email', ${appUser.email}, 'jobTitle', ${appUser.jobTitle})
+          from ${appUser} where ${among(appUser.id, ids.userIds)}`)
+      ).rows
+    : [];
+  const named = <K extends NameRow['kind']>(kind: K) =>
+    new Map(rows.flatMap((row) => (row.kind === kind ? [[row.named.id, row.named as Extract<NameRow, { kind: K }>['named']] as const] : [])));
+  return { agencies: named('agency'), teams: named('team'), users: named('user') };
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
-import { loadAccessFacts, momentOf } from '../../platform/access/facts.js';
+import { loadAccessFacts, loadFactsAndInvolvements, momentOf } from '../../platform/access/facts.js';
 import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
 import { canSeeItem, canSeeRecord } from '../../platform/access/person-filter.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
@@ -85,8 +85,7 @@ export class PeopleService {
   private async describe(tx: Queryable, actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }): Promise<SearchResult[]> {
     const ids = candidates.map((c) => c.id);
     // One transaction is one connection: its queries run one after another.
-    const involvements = await store.involvementsOf(tx, ids);
-    const facts = await loadAccessFacts(tx, ids, { involvements });
+    const { facts, involvements } = await loadFactsAndInvolvements(tx, ids);
     const at = momentOf(this.clock);
     const cases = await this.cases.summariesFor(ids, tx);
     const allCases = [...cases.values()].flat();

@@ -1,8 +1,8 @@
-import { inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Clock } from '../clocks/clock.js';
 import { londonDate } from '../clocks/working-days.js';
 import type { Queryable } from '../db/database.js';
-import type { AccessMoment, PersonAccessFacts } from './person-access.js';
+import type { AccessMoment, BreakGlassFact, ConsentFact, ExceptionFact, InvolvementFact, PersonAccessFacts, RestrictionFact } from './person-access.js';
 import { breakGlass, consentDecision, involvement, sharingException, sharingExceptionEnd, sharingRestriction, sharingRestrictionEnd } from './schema.js';
 
 export const momentOf = (clock: Clock): AccessMoment => {
@@ -10,69 +10,87 @@ export const momentOf = (clock: Clock): AccessMoment => {
   return { now, today: londonDate(now) };
 };
 
-const group = <T extends { personId: string }>(rows: T[]) => {
-  const byPerson = new Map<string, T[]>();
-  for (const row of rows) byPerson.set(row.personId, [...(byPerson.get(row.personId) ?? []), row]);
-  return byPerson;
-};
+/** An agency's involvement in a person's care, as lists of people show it ("known to"). */
+export type InvolvementSeen = Pick<typeof involvement.$inferSelect, 'personId' | 'agencyId' | 'teamId' | 'role' | 'startedAt' | 'endedAt'>;
+
+/** One row per fact: its kind, whose it is, and the fact itself as JSON (timestamps as ISO strings). */
+type FactRow =
+  | { kind: 'involvement'; personId: string; fact: Omit<InvolvementSeen, 'personId' | 'startedAt' | 'endedAt'> & { startedAt: string; endedAt: string | null } }
+  | { kind: 'consent'; personId: string; fact: Omit<ConsentFact, 'decision' | 'obtainedAt' | 'withdrawn'> & { decision: ConsentFact['decision'] | 'withdrawn'; obtainedAt: string; withdraws: string | null } }
+  | { kind: 'exception'; personId: string; fact: ExceptionFact }
+  | { kind: 'restriction'; personId: string; fact: RestrictionFact }
+  | { kind: 'break_glass'; personId: string; fact: { id: string; userId: string; startedAt: string; expiresAt: string } };
 
 /**
- * Everything the access decision reads about these people, in one query per kind of fact (one
- * transaction is one connection, so they run one after another). Every person asked about gets facts,
- * empty when nothing is recorded.
+ * Everything the access decision reads about these people, in one statement: a record read or a
+ * search asks this for every person it shows, so each round trip saved is saved on every page.
+ * Every person asked about gets facts, empty when nothing is recorded.
  */
-type KnownInvolvement = Pick<typeof involvement.$inferSelect, 'personId' | 'agencyId' | 'role' | 'endedAt'>;
-
-/**
- * `known.involvements`: a caller that has just read these people's involvements (every one of them)
- * passes them in, so a search does not read them twice.
- */
-export async function loadAccessFacts(db: Queryable, personIds: readonly string[], known: { involvements?: KnownInvolvement[] } = {}): Promise<Map<string, PersonAccessFacts>> {
-  const ids = [...new Set(personIds)];
-  const facts = new Map<string, PersonAccessFacts>();
-  if (ids.length === 0) return facts;
-  const involvements = group(known.involvements ?? (await db.select().from(involvement).where(inArray(involvement.personId, ids))));
-  const decisions = await db.select().from(consentDecision).where(inArray(consentDecision.personId, ids));
-  const withdrawn = new Set(decisions.flatMap((d) => (d.withdraws ? [d.withdraws] : [])));
-  const consents = group(decisions.filter((d) => d.decision !== 'withdrawn'));
-  const exceptions = group(await db.select().from(sharingException).where(inArray(sharingException.personId, ids)));
-  const restrictions = group(await db.select().from(sharingRestriction).where(inArray(sharingRestriction.personId, ids)));
-  const ended = await endedFacts(db, [...exceptions.values()].flat().map((e) => e.id), [...restrictions.values()].flat().map((r) => r.id));
-  const glass = group(await db.select().from(breakGlass).where(inArray(breakGlass.personId, ids)));
-  for (const id of ids) {
-    facts.set(id, {
-      involvements: (involvements.get(id) ?? []).map((i) => ({ agencyId: i.agencyId, role: i.role, active: i.endedAt === null })),
-      consents: (consents.get(id) ?? []).map((c) => ({
-        id: c.id,
-        decision: c.decision as 'given' | 'refused',
-        agencyIds: c.agencyIds,
-        agencyTypes: c.agencyTypes,
-        categories: c.categories,
-        obtainedAt: c.obtainedAt,
-        reviewDate: c.reviewDate,
-        withdrawn: withdrawn.has(c.id),
-      })),
-      exceptions: (exceptions.get(id) ?? []).map((e) => ({ id: e.id, agencyIds: e.agencyIds, categories: e.categories, reviewDate: e.reviewDate, ended: ended.exceptions.has(e.id) })),
-      restrictions: (restrictions.get(id) ?? []).map((r) => ({
-        id: r.id,
-        entryId: r.entryId,
-        categories: r.categories,
-        agencyIds: r.agencyIds,
-        agencyTypes: r.agencyTypes,
-        ended: ended.restrictions.has(r.id),
-      })),
-      breakGlass: (glass.get(id) ?? []).map((b) => ({ id: b.id, userId: b.userId, startedAt: b.startedAt, expiresAt: b.expiresAt })),
-    });
-  }
-  return facts;
+export async function loadAccessFacts(db: Queryable, personIds: readonly string[]): Promise<Map<string, PersonAccessFacts>> {
+  return (await loadFactsAndInvolvements(db, personIds)).facts;
 }
 
-async function endedFacts(db: Queryable, exceptionIds: string[], restrictionIds: string[]) {
-  const exceptions = exceptionIds.length ? await db.select({ id: sharingExceptionEnd.exceptionId }).from(sharingExceptionEnd).where(inArray(sharingExceptionEnd.exceptionId, exceptionIds)) : [];
-  const restrictions = restrictionIds.length
-    ? await db.select({ id: sharingRestrictionEnd.restrictionId }).from(sharingRestrictionEnd).where(inArray(sharingRestrictionEnd.restrictionId, restrictionIds))
-    : [];
-  return { exceptions: new Set(exceptions.map((e) => e.id)), restrictions: new Set(restrictions.map((r) => r.id)) };
+/**
+ * The access facts and, in the same statement, every involvement of these people (oldest first) as
+ * a list shows it: person search says to whom each person is known and decides whether the searcher
+ * may open their record.
+ */
+export async function loadFactsAndInvolvements(db: Queryable, personIds: readonly string[]) {
+  const ids = [...new Set(personIds)];
+  const facts = new Map<string, { involvements: InvolvementFact[]; consents: ConsentFact[]; exceptions: ExceptionFact[]; restrictions: RestrictionFact[]; breakGlass: BreakGlassFact[] }>();
+  const involvements: InvolvementSeen[] = [];
+  if (ids.length === 0) return { facts, involvements };
+  for (const id of ids) facts.set(id, { involvements: [], consents: [], exceptions: [], restrictions: [], breakGlass: [] });
+  const rows = (await db.execute<FactRow>(factsQuery(ids))).rows;
+  const withdrawn = new Set(rows.flatMap((row) => (row.kind === 'consent' && row.fact.withdraws ? [row.fact.withdraws] : [])));
+  for (const row of rows) {
+    const of = facts.get(row.personId)!;
+    if (row.kind === 'involvement') {
+      const seen = { ...row.fact, personId: row.personId, startedAt: new Date(row.fact.startedAt), endedAt: row.fact.endedAt === null ? null : new Date(row.fact.endedAt) };
+      involvements.push(seen);
+      of.involvements.push({ agencyId: seen.agencyId, role: seen.role, active: seen.endedAt === null });
+    } else if (row.kind === 'consent') {
+      // A withdrawal is a decision of its own that only ends another: it is not a consent.
+      const { withdraws: _, decision, ...consent } = row.fact;
+      if (decision === 'withdrawn') continue;
+      of.consents.push({ ...consent, decision, obtainedAt: new Date(consent.obtainedAt), withdrawn: withdrawn.has(consent.id) });
+    } else if (row.kind === 'exception') of.exceptions.push(row.fact);
+    else if (row.kind === 'restriction') of.restrictions.push(row.fact);
+    else of.breakGlass.push({ ...row.fact, startedAt: new Date(row.fact.startedAt), expiresAt: new Date(row.fact.expiresAt) });
+  }
+  involvements.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  return { facts, involvements };
+}
+
+function factsQuery(ids: string[]) {
+  const among = (column: unknown) => sql`${column} = any(${sql.param(ids)}::uuid[])`;
+  return sql`
+    select 'involvement' as kind, ${involvement.personId} as "personId",
+           jsonb_build_object('agencyId', ${involvement.agencyId}, 'teamId', ${involvement.teamId}, 'role', ${involvement.role},
+             'startedAt', ${involvement.startedAt}, 'endedAt', ${involvement.endedAt}) as fact
+    from ${involvement} where ${among(involvement.personId)}
+    union all
+    select 'consent' as kind, ${consentDecision.personId} as "personId",
+           jsonb_build_object('id', ${consentDecision.id}, 'decision', ${consentDecision.decision}, 'withdraws', ${consentDecision.withdraws},
+             'agencyIds', ${consentDecision.agencyIds}, 'agencyTypes', ${consentDecision.agencyTypes}, 'categories', ${consentDecision.categories},
+             'obtainedAt', ${consentDecision.obtainedAt}, 'reviewDate', ${consentDecision.reviewDate}) as fact
+    from ${consentDecision} where ${among(consentDecision.personId)}
+    union all
+    select 'exception' as kind, ${sharingException.personId} as "personId",
+           jsonb_build_object('id', ${sharingException.id}, 'agencyIds', ${sharingException.agencyIds}, 'categories', ${sharingException.categories},
+             'reviewDate', ${sharingException.reviewDate},
+             'ended', exists (select from ${sharingExceptionEnd} where ${sharingExceptionEnd.exceptionId} = ${sharingException.id})) as fact
+    from ${sharingException} where ${among(sharingException.personId)}
+    union all
+    select 'restriction' as kind, ${sharingRestriction.personId} as "personId",
+           jsonb_build_object('id', ${sharingRestriction.id}, 'entryId', ${sharingRestriction.entryId}, 'categories', ${sharingRestriction.categories},
+             'agencyIds', ${sharingRestriction.agencyIds}, 'agencyTypes', ${sharingRestriction.agencyTypes},
+             'ended', exists (select from ${sharingRestrictionEnd} where ${sharingRestrictionEnd.restrictionId} = ${sharingRestriction.id})) as fact
+    from ${sharingRestriction} where ${among(sharingRestriction.personId)}
+    union all
+    select 'break_glass' as kind, ${breakGlass.personId} as "personId",
+           jsonb_build_object('id', ${breakGlass.id}, 'userId', ${breakGlass.userId}, 'startedAt', ${breakGlass.startedAt}, 'expiresAt', ${breakGlass.expiresAt}) as fact
+    from ${breakGlass} where ${among(breakGlass.personId)}`;
 }
 
 export async function loadPersonFacts(db: Queryable, personId: string): Promise<PersonAccessFacts> {

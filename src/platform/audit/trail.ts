@@ -66,15 +66,17 @@ export class AuditTrail {
 
   async append(tx: Transaction, actor: AuditActor, events: AuditEventInput[]): Promise<void> {
     const request = currentRequest();
+    // The lock is a statement of its own: a statement's snapshot is taken before it runs, so the head
+    // must be read by a later one, or an event committed while we waited would be missed.
     await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-    const [head] = await tx.select({ hash: auditEvent.hash }).from(auditEvent).orderBy(desc(auditEvent.id)).limit(1);
-    let prevHash = head?.hash ?? GENESIS_HASH;
+    // The head of the chain and ids for every event at once, taken under the lock so they follow the chain's order; then one insert.
+    const next = await tx.execute<{ head: string | null; ids: string[] }>(sql`
+      select (select ${auditEvent.hash} from ${auditEvent} order by ${auditEvent.id} desc limit 1) as head,
+             array(select nextval(pg_get_serial_sequence('audit_event', 'id'))::text from generate_series(1, ${events.length})) as ids`);
+    const { head, ids } = next.rows[0]!;
+    let prevHash = head ?? GENESIS_HASH;
     const occurredAt = this.clock.now();
-    // Ids for every event at once, taken under the lock so they follow the chain's order; then one insert.
-    const ids = await tx.execute<{ id: string }>(
-      sql`select nextval(pg_get_serial_sequence('audit_event', 'id')) as id from generate_series(1, ${events.length})`,
-    );
-    const sequence = ids.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const sequence = ids.map(Number).sort((a, b) => a - b);
     const rows = events.map((input, index) => {
       const fields = {
         id: sequence[index]!,

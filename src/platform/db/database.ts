@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { PgDialect } from 'drizzle-orm/pg-core';
 
 export type Database = NodePgDatabase;
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -19,6 +22,26 @@ export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
   const db = drizzle(pool);
   let closing: Promise<void> | undefined;
   return { db, pool, close: () => (closing ??= pool.ended ? Promise.resolve() : pool.end()) };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs a statement as a prepared statement named after its text, so that each connection parses it
+ * once and PostgreSQL may keep its plan. For a large statement run on every request (person search),
+ * parsing and planning cost more than running it. A statement whose text varies (say, with the
+ * criteria given) is prepared once per variant.
+ */
+export async function executePrepared<T>(db: Queryable, query: SQL): Promise<T[]> {
+  const compiled = compile(query);
+  const result = (await db._.session.prepareQuery(compiled, undefined, compiled.name, false).execute()) as { rows: T[] };
+  return result.rows;
+}
+
+/** A statement's text, parameters, and the name executePrepared prepares it under. */
+export function compile(query: SQL) {
+  const compiled = dialect.sqlToQuery(query);
+  return { ...compiled, name: `concord_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}` };
 }
 
 /** True when the database answers a trivial query within the time limit. */
