@@ -4,14 +4,14 @@
  *
  *   node --import tsx bench/people/explain.ts "John Smith" [date of birth] [NHS number] [postcode]
  *
- * It prepares the product's statement (candidatesQuery in src/modules/people/store.ts) by running
+ * It prepares the product's statement (candidatesStatement in src/modules/people/store.ts) by running
  * findCandidates once, then explains executing that prepared statement with these values.
  */
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { nameQuery, normaliseNhsNumber, normalisePostcode } from '../../src/modules/people/rules.js';
-import { candidatesQuery, findCandidates, useSearchThreshold, type SearchCriteria } from '../../src/modules/people/store.js';
-import { compile, connectDatabase } from '../../src/platform/db/database.js';
+import { candidatesStatement, findCandidates, useSearchThreshold, type SearchCriteria } from '../../src/modules/people/store.js';
+import { connectDatabase, parametersOf } from '../../src/platform/db/database.js';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/concord_bench';
 const [name, dateOfBirth, nhsNumber, postcode] = process.argv.slice(2);
@@ -35,9 +35,9 @@ try {
   const plan = await handle.db.transaction(async (tx) => {
     await useSearchThreshold(tx);
     await findCandidates(tx, criteria);
-    const statement = compile(candidatesQuery(criteria));
+    const { statement, values } = candidatesStatement(criteria);
     const result = await tx.execute<{ 'QUERY PLAN': string }>(
-      sql.raw(`explain (analyze, buffers) execute ${statement.name}(${statement.params.map(literal).join(', ')})`),
+      sql.raw(`explain (analyze, buffers) execute ${statement.name}(${parametersOf(statement, values).map(literal).join(', ')})`),
     );
     return result.rows.map((row) => row['QUERY PLAN']);
   });

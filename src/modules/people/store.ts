@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, param, sql, type SQL } from 'drizzle-orm';
-import { executePrepared, type Queryable } from '../../platform/db/database.js';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { prepare, runPrepared, type PreparedStatement, type Queryable } from '../../platform/db/database.js';
 import { involvement } from '../../platform/access/schema.js';
 import { inquiry, person, personAlias, personNameWord } from './schema.js';
 
@@ -50,21 +50,43 @@ const SIMILARITY_THRESHOLD = 0.25;
  * is filled from a bounded set. Ties go in name order, then by id.
  */
 export async function findCandidates(db: Queryable, criteria: SearchCriteria, limit = 20): Promise<Candidate[]> {
-  return executePrepared<Candidate>(db, candidatesQuery(criteria, limit));
+  const { statement, values } = candidatesStatement(criteria, limit);
+  return runPrepared<Candidate>(db, statement, values);
 }
 
-/** The statement findCandidates runs (bench/people/explain.ts shows its plan). */
-export function candidatesQuery(criteria: SearchCriteria, limit = 20): SQL {
-  const sought = criteria.family ? { family: criteria.family, given: criteria.given.length ? criteria.given : [''] } : null;
+const statements = new Map<string, PreparedStatement>();
+
+/**
+ * The statement findCandidates runs and the values it runs it with (bench/people/explain.ts shows
+ * its plan). The statement's text depends only on whether a name is sought and the limit, so it is
+ * built once for each: building it took longer than running it.
+ */
+export function candidatesStatement(criteria: SearchCriteria, limit = 20) {
+  const byName = criteria.family !== null;
+  const key = `${byName}:${limit}`;
+  let statement = statements.get(key);
+  if (!statement) statements.set(key, (statement = prepare(candidatesQuery(byName, limit))));
+  const given = criteria.given.length ? criteria.given : [''];
+  return {
+    statement,
+    values: { family: criteria.family ?? '', first: given[0]!, variants: given, nhsNumber: criteria.nhsNumber, dateOfBirth: criteria.dateOfBirth, postcode: criteria.postcode },
+  };
+}
+
+function candidatesQuery(byName: boolean, limit: number): SQL {
+  const nhsNumber = sql`${sql.placeholder('nhsNumber')}::text`;
+  const dateOfBirth = sql`${sql.placeholder('dateOfBirth')}::date`;
+  const postcode = sql`${sql.placeholder('postcode')}::text`;
+  const sought: Sought = { family: sql`${sql.placeholder('family')}::text`, first: sql`${sql.placeholder('first')}::text`, variants: sql`${sql.placeholder('variants')}::text[]` };
   return sql`
-    with ${sought ? sql`${nameCandidates(sought, limit)},` : sql``}
+    with ${byName ? sql`${nameCandidates(sought, limit)},` : sql``}
     candidates as (
-      ${sought ? sql`select person_id from by_name union` : sql``}
-      select id as person_id from ${person} where nhs_number = ${criteria.nhsNumber}
-      union select id from ${person} where date_of_birth = ${criteria.dateOfBirth}::date
-      union select id from ${person} where postcode = ${criteria.postcode}
+      ${byName ? sql`select person_id from by_name union` : sql``}
+      select id as person_id from ${person} where nhs_number = ${nhsNumber}
+      union select id from ${person} where date_of_birth = ${dateOfBirth}
+      union select id from ${person} where postcode = ${postcode}
     ),
-    ${sought ? sql`${nameScores(sought)},` : sql`matched as (select null::uuid as person_id, 0::real as name_score where false),`}
+    ${byName ? sql`${nameScores(sought)},` : sql`matched as (select null::uuid as person_id, 0::real as name_score where false),`}
     found as (
       select p.id, p.given_name, p.family_name, p.date_of_birth, p.postcode, p.nhs_number, p.search_given, p.search_family,
              coalesce(m.name_score, 0) as name_score
@@ -75,15 +97,16 @@ export function candidatesQuery(criteria: SearchCriteria, limit = 20): SQL {
     select id, given_name as "givenName", family_name as "familyName", date_of_birth::text as "dateOfBirth",
            postcode, nhs_number as "nhsNumber", name_score::float8 as "nameScore",
            (name_score
-             + case when ${criteria.nhsNumber}::text is not null and nhs_number = ${criteria.nhsNumber} then 10 else 0 end
-             + case when ${criteria.dateOfBirth}::date is not null and date_of_birth = ${criteria.dateOfBirth}::date then 3 else 0 end
-             + case when ${criteria.postcode}::text is not null and postcode = ${criteria.postcode} then 1 else 0 end)::float8 as score
+             + case when ${nhsNumber} is not null and nhs_number = ${nhsNumber} then 10 else 0 end
+             + case when ${dateOfBirth} is not null and date_of_birth = ${dateOfBirth} then 3 else 0 end
+             + case when ${postcode} is not null and postcode = ${postcode} then 1 else 0 end)::float8 as score
     from found
     order by score desc, search_family, search_given, id
-    limit ${limit}`;
+    limit ${sql.raw(String(limit))}`;
 }
 
-type Sought = { family: string; given: string[] };
+/** What is sought, as parameters of the statement: the family name, the first given name, and every variant of the given names. */
+type Sought = { family: SQL; first: SQL; variants: SQL };
 
 // A sub-select, so that it is read once per search (an InitPlan), not once per word or pair.
 const threshold = sql`(select current_setting('pg_trgm.similarity_threshold')::float8)`;
@@ -93,7 +116,7 @@ const threshold = sql`(select current_setting('pg_trgm.similarity_threshold')::f
  * counts it, and whether it matches whatever the given name. (OFFSET 0 keeps the planner from
  * inlining the similarities into every expression that uses them.)
  */
-function familyFeatures(words: SQL, { family, given }: Sought, toFirst: SQL = sql`similarity(w.word, ${given[0]!})`) {
+function familyFeatures(words: SQL, { family, first }: Sought, toFirst: SQL = sql`similarity(w.word, ${first})`) {
   return sql`
     select word, to_family, sound_bonus, to_first, to_family >= ${threshold} or sound_bonus > 0 as matches_alone
     from (
@@ -105,8 +128,7 @@ function familyFeatures(words: SQL, { family, given }: Sought, toFirst: SQL = sq
 }
 
 /** How each given word of `words` (word) compares with what is sought, and whether it matches whatever the family name. */
-function givenFeatures(words: SQL, { family, given }: Sought) {
-  const variants = sql`${param(given)}::text[]`;
+function givenFeatures(words: SQL, { family, variants }: Sought) {
   return sql`
     select word, to_given, to_family, to_family >= ${threshold} or word = any(${variants}) as matches_alone
     from (
@@ -122,11 +144,12 @@ const pairScore = sql`greatest(f.to_family + g.to_given, g.to_family + f.to_firs
 const pairMatches = sql`(f.matches_alone or g.matches_alone)`;
 /** Below this a name has a word like nothing sought; at or above it, both words are among the words found. */
 const BOTH_WORDS_MATCH = 1.25;
+/** How many of the best pairs are looked through before sorting them all. */
+const BEST_PAIRS = 256;
 
 /** The CTEs that find people by name, ending in by_name(person_id). */
 function nameCandidates(sought: Sought, limit: number) {
-  const { family, given } = sought;
-  const variants = sql`${param(given)}::text[]`;
+  const { family, first, variants } = sought;
   return sql`
     given_words as materialized (${givenFeatures(
       sql`
@@ -142,28 +165,42 @@ function nameCandidates(sought: Sought, limit: number) {
         union select word, sound from ${personNameWord} where role = 'family' and sound = dmetaphone(${family})
         -- With the names swapped, a family name like the first given name scores 1.25 or more only beside a given name like the family name sought.
         union select word, sound from ${personNameWord}
-        where role = 'family' and word % ${given[0]!} and exists (select from given_words where to_family >= ${threshold})`,
+        where role = 'family' and word % ${first} and exists (select from given_words where to_family >= ${threshold})`,
       sought,
       // Likewise, with no given word like the family name sought at all, a family word's likeness to the first
       // given name cannot lift a pair to 1.25; left out, it only orders pairs below that (scored exactly at the end).
-      sql`case when exists (select from given_words where to_family > 0) then similarity(w.word, ${given[0]!}) else 0 end`,
+      sql`case when exists (select from given_words where to_family > 0) then similarity(w.word, ${first}) else 0 end`,
     )}),
     name_pairs as materialized (
       select f.word as family, g.word as given, ${pairScore} as score
       from family_words f join given_words g on ${pairMatches}
     ),
     -- Pairs best first, each pair's people in id order: the first rows are the best, ties in name order.
-    person_pairs as materialized (
-      select t.person_id, np.score
-      from (select family, given, score from name_pairs order by score desc, family, given) np
-      cross join lateral (select id as person_id from ${person} where search_family = np.family and search_given = np.given order by id) t
-      order by np.score desc, np.family, np.given, t.person_id
-      limit ${limit}
+    -- Most searches find enough people among the best few hundred pairs, which are picked without
+    -- sorting them all; only when they do not are all the pairs sorted (the same order, so the same people).
+    ${pairPeople('people_of_best_pairs', sql`(select family, given, score from name_pairs order by score desc, family, given limit ${BEST_PAIRS})`, limit)},
+    ${pairPeople('people_of_all_pairs', sql`(select family, given, score from name_pairs order by score desc, family, given offset 0)`, limit, sql`
+      where (select count(*) < ${limit} from people_of_best_pairs) and (select count(*) > ${BEST_PAIRS} from name_pairs)`)},
+    person_pairs as (
+      select person_id, score from people_of_best_pairs where (select count(*) = ${limit} from people_of_best_pairs) or (select count(*) <= ${BEST_PAIRS} from name_pairs)
+      union all
+      select person_id, score from people_of_all_pairs
+    ),
+    -- The 20th best score among those people (minus infinity when there are fewer): a name scoring
+    -- less cannot put anyone into the list, so other names (aliases) are looked up pair by pair above it.
+    twentieth as (
+      select case when count(*) = ${limit} then min(score) else '-infinity'::float8 end as score from person_pairs
     ),
     alias_pairs as (
       select a.person_id
+      from (select family, given from name_pairs where score >= (select score from twentieth)) np
+      -- OFFSET 0: looked up pair by pair through the index, never by reading every alias.
+      cross join lateral (select person_id from ${personAlias} where search_family = np.family and search_given = np.given offset 0) a
+      where (select score from twentieth) > '-infinity'::float8
+      union all
+      select a.person_id
       from ${personAlias} a join name_pairs np on np.family = a.search_family and np.given = a.search_given
-      where a.search_family = any(array(select word from family_words))
+      where a.search_family = any(array(select word from family_words)) and (select score from twentieth) = '-infinity'::float8
     ),
     -- Names with only one word matching score under ${sql.raw(String(BOTH_WORDS_MATCH))}: not needed when that many people score more.
     one_word_needed as (
@@ -175,6 +212,19 @@ function nameCandidates(sought: Sought, limit: number) {
       select person_id from person_pairs union select person_id from alias_pairs
       union select person_id from person_family_only union select person_id from person_given_only
       union select person_id from alias_family_only union select person_id from alias_given_only
+    )`;
+}
+
+/** A CTE `name`: the first `limit` people whose own names are among `pairs`, taken in the pairs' order. */
+function pairPeople(name: string, pairs: SQL, limit: number, when: SQL = sql``) {
+  return sql`
+    ${sql.raw(name)} as materialized (
+      select t.person_id, np.score
+      from ${pairs} np
+      cross join lateral (select id as person_id from ${person} where search_family = np.family and search_given = np.given order by id) t
+      ${when}
+      order by np.score desc, np.family, np.given, t.person_id
+      limit ${limit}
     )`;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { SQL } from 'drizzle-orm';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
@@ -26,23 +26,27 @@ export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
 
 const dialect = new PgDialect();
 
-/**
- * Runs a statement as a prepared statement named after its text, so that each connection parses it
- * once and PostgreSQL may keep its plan. For a large statement run on every request (person search),
- * parsing and planning cost more than running it. A statement whose text varies (say, with the
- * criteria given) is prepared once per variant.
- */
-export async function executePrepared<T>(db: Queryable, query: SQL): Promise<T[]> {
-  const compiled = compile(query);
-  const result = (await db._.session.prepareQuery(compiled, undefined, compiled.name, false).execute()) as { rows: T[] };
-  return result.rows;
-}
+/** A statement built once, with placeholders (`sql.placeholder(name)`) for the values of each run. */
+export type PreparedStatement = { sql: string; params: unknown[]; name: string };
 
-/** A statement's text, parameters, and the name executePrepared prepares it under. */
-export function compile(query: SQL) {
+/** Compiles a statement once, named after its text. */
+export function prepare(query: SQL): PreparedStatement {
   const compiled = dialect.sqlToQuery(query);
   return { ...compiled, name: `concord_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}` };
 }
+
+/**
+ * Runs a prepared statement with these values for its placeholders. PostgreSQL parses it once per
+ * connection and may keep its plan: for a large statement run on every request (person search),
+ * building, parsing and planning it cost more than running it.
+ */
+export async function runPrepared<T>(db: Queryable, statement: PreparedStatement, values: Record<string, unknown>): Promise<T[]> {
+  const result = (await db._.session.prepareQuery(statement, undefined, statement.name, false).execute(values)) as { rows: T[] };
+  return result.rows;
+}
+
+/** The parameters a run of the statement sends, in order (for EXPLAIN). */
+export const parametersOf = (statement: PreparedStatement, values: Record<string, unknown>) => fillPlaceholders(statement.params, values);
 
 /** True when the database answers a trivial query within the time limit. */
 export async function databaseIsReady(pool: pg.Pool, timeoutMs = 2000): Promise<boolean> {
