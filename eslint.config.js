@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.test-data/', 'public/build/', 'db/migrations/'] },
+  { ignores: ['node_modules/', 'data/', '.test-data/', 'public/build/', 'db/migrations/', '.scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

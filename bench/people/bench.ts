@@ -50,7 +50,7 @@ export async function benchPeople(options: PeopleOptions): Promise<Row[]> {
   try {
     const services = createServices(handle.db, systemClock, loadConfig({ NODE_ENV: 'test' }));
     console.log(`  generating in ${database.server}…`);
-    const generation = await generate(handle, services, options);
+    const generation = await generate(handle, services, { ...options, searcherEmail: SEARCHER });
     console.log(`  generated in ${(generation.totalMs / 1000).toFixed(1)} s; measuring…`);
 
     const searcher = await actorFor(services, SEARCHER);

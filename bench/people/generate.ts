@@ -7,7 +7,7 @@ import type { Services } from '../../src/services.js';
 import { seconds } from '../stats.js';
 import * as population from './population.js';
 
-export type GenerationOptions = { people: number; referrals: number };
+export type GenerationOptions = { people: number; referrals: number; searcherEmail: string };
 export type Step = { name: string; ms: number };
 export type TableSize = { table: string; rows: number; bytes: number };
 export type Generation = {
@@ -47,7 +47,23 @@ const REFERRING_TEAMS = [
  * The tables the generator fills (person_name_word through the triggers on person and person_alias);
  * their secondary indexes are built once, after loading, which is several times faster.
  */
-const FILLED_TABLES = ['person', 'person_alias', 'person_name_word', 'referral', 'referral_event', 'involvement', 'obligation', 'care_case', 'coordinator_allocation'];
+const FILLED_TABLES = [
+  'person',
+  'person_alias',
+  'person_name_word',
+  'referral',
+  'referral_event',
+  'involvement',
+  'obligation',
+  'care_case',
+  'coordinator_allocation',
+  'consent_decision',
+  'sharing_restriction',
+  'sharing_restriction_end',
+  'sharing_exception',
+  'sharing_exception_end',
+  'break_glass',
+];
 const DUTY_STATES = ['received', 'information_requested', 'screened', 'assessing'];
 
 /**
@@ -81,6 +97,7 @@ export async function generate(handle: DatabaseHandle, services: Services, optio
     await step('involvement', () => population.insertInvolvements(client));
     await step('obligations', () => population.insertObligations(client));
     await step('referral timelines', () => population.insertReferralEvents(client));
+    await step('consent and sharing', () => population.insertSharing(client, options.searcherEmail));
     await step(`rebuild ${indexes.length} indexes`, () => rebuildIndexes(client, indexes));
     await population.dropWordLists(client);
     await step('vacuum analyze', async () => {

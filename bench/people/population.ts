@@ -253,6 +253,67 @@ export async function insertObligations(client: pg.ClientBase) {
     ${due('referral.assessment', 'REF-3', 'Face-to-face assessment (routine, within 28 days)', '28 days', (s) => `${s} in ('screened', 'assessing')`, `r.state not in ('received', 'information_requested', 'signposted', 'withdrawn')`)}`);
 }
 
+/**
+ * Consent and sharing, so that every access decision at this size reads real facts: most people
+ * referred have consent recorded by the receiving agency (given to the kinds of agency that usually
+ * share care, for care coordination; its review date a year on, so older ones have expired), some
+ * refused sharing with the police and probation, some given later withdrawn; a few restrictions
+ * (some since lifted), exceptions naming the police or the mental health trust (some ended), and
+ * break-glass access by the benchmark's searcher.
+ */
+export async function insertSharing(client: pg.ClientBase, searcherEmail: string) {
+  await client.query(`
+    create unlogged table bench_sharing as
+    select r.id as referral_id, r.person_id, r.received_at, t.agency_id, t.coordinator_id, random() as u, random() as v
+    from referral r join bench_receiving t on t.team_id = r.receiving_team_id
+    where not exists (select 1 from bench_demo_referral d where d.id = r.id)`);
+  await client.query(`
+    insert into consent_decision (person_id, decision, agency_types, purposes, categories, obtained_how, obtained_at, review_date, consequences, recorded_at, recorded_by, recorded_by_agency)
+    select person_id, 'given', array['la_adult_social_care', 'nhs_mental_health', 'housing', 'gp_practice', 'voluntary_sector'], array['care_coordination'],
+           array['basic_details', 'mental_health', 'physical_health', 'housing', 'risk'], 'in_person', received_at + interval '1 day',
+           (received_at + interval '1 year')::date, null, received_at + interval '1 day', coordinator_id, agency_id
+    from bench_sharing where u < 0.55
+    union all
+    select person_id, 'refused', array['police', 'probation'], array['care_coordination'], array['mental_health', 'substance_use'], 'in_person',
+           received_at + interval '1 day', null, 'The police and probation will not hear about changes in their mental health.', received_at + interval '1 day',
+           coordinator_id, agency_id
+    from bench_sharing where u >= 0.55 and u < 0.65`);
+  await client.query(`
+    insert into consent_decision (person_id, decision, withdraws, obtained_how, obtained_at, recorded_at, recorded_by, recorded_by_agency)
+    select c.person_id, 'withdrawn', c.id, 'phone', c.obtained_at + interval '90 days', c.obtained_at + interval '90 days', c.recorded_by, c.recorded_by_agency
+    from consent_decision c where c.decision = 'given' and random() < 0.05`);
+  await client.query(`
+    insert into sharing_restriction (person_id, categories, agency_types, reason, recorded_at, recorded_by, recorded_by_agency)
+    select person_id, array['mental_health'], case when v < 0.5 then array['housing'] else array['police'] end,
+           'The person asked that their mental health is not shared with this service.', received_at + interval '2 days', coordinator_id, agency_id
+    from bench_sharing where u >= 0.65 and u < 0.68`);
+  await client.query(`
+    insert into sharing_restriction_end (restriction_id, ended_at, ended_by, reason)
+    select id, recorded_at + interval '60 days', recorded_by, 'The person agreed to share again.' from sharing_restriction where random() < 0.2`);
+  await client.query(`
+    insert into sharing_exception (person_id, lawful_basis, justification, categories, agency_ids, checklist, decided_by, decided_by_agency, decided_at, review_date, person_informed)
+    select s.person_id, 'serious_harm_to_others', 'Threats made against a named neighbour; the police need to know the risk.', array['risk', 'offending'],
+           array[(select id from agency where type = case when s.v < 0.5 then 'police' else 'nhs_mental_health' end order by name limit 1)],
+           '{"necessary": true, "proportionate": true, "minimum": true, "recorded": true, "informed": true}'::jsonb,
+           s.coordinator_id, s.agency_id, s.received_at + interval '3 days', (s.received_at + interval '3 months')::date, 'told'
+    from bench_sharing s where s.u >= 0.68 and s.u < 0.687`);
+  await client.query(`
+    insert into sharing_exception_end (exception_id, ended_at, ended_by, reason)
+    select id, decided_at + interval '30 days', decided_by, 'The risk has passed.' from sharing_exception where random() < 0.3`);
+  await client.query(
+    `
+    insert into break_glass (person_id, user_id, agency_id, team_id, reason_code, reason_text, started_at, expires_at)
+    select s.person_id, u.id, u.agency_id, m.team_id, 'crisis_out_of_hours', 'Seen in crisis out of hours; needed the risk history.',
+           s.received_at + interval '10 days', s.received_at + interval '10 days 4 hours'
+    from bench_sharing s
+    cross join (select id, agency_id from app_user where email = $1) u
+    cross join lateral (select team_id from team_membership where user_id = u.id order by team_id limit 1) m
+    where s.u >= 0.687 and s.u < 0.689`,
+    [searcherEmail],
+  );
+  await client.query('drop table bench_sharing');
+}
+
 /** Each referral's first timeline entry, as intake writes it. */
 export async function insertReferralEvents(client: pg.ClientBase) {
   await client.query(`

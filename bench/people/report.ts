@@ -105,9 +105,15 @@ ${g.tables.map((t) => `| ${t.table} | ${n(t.rows)} | ${mib(t.bytes)} |`).join('\
   one a handful, as they would; given names (about 250, fewer than a real population has) likewise; dates of birth
   1930–2010. Referrals go mostly to the Riverside CMHT and the Adult Social Care Duty Team
   over ten years; recent ones are still open (with open or breached screening, information, first-contact and
-  assessment obligations), older ones allocated (with a case), signposted, not eligible or withdrawn.
+  assessment obligations), older ones allocated (with a case), signposted, not eligible or withdrawn. Consent and
+  sharing are recorded as a partnership would: consent given by 55 % of the people referred (to the kinds of agency
+  that share care; reviewed a year on, so older consents have expired; 5 % later withdrawn), refused by 10 % (to the
+  police and probation), restrictions for 3 % (a fifth since lifted), exceptions naming the police or the mental
+  health trust for 0.7 % (under a third ended) and the searcher's own break-glass for 0.2 %: the rows in the
+  table below are what the access decision reads for every person shown.
 - **Person search** calls \`services.people.search\` as Tom Okafor (Riverside CMHT care coordinator): the real
-  service, with its candidate query, the description of every result (involvement, cases, names) and the audit
+  service, with its candidate query, the description of every result (involvement, cases, names), the access
+  decision for each (whether the searcher may open their record, from their involvement, consent and sharing) and the audit
   events for the search and for each person in its results, in one transaction. Each kind of search looks for a
   person really in the data, so "person sought found" says whether the search still finds them at this size;
   "family name only" cannot rank one Smith among thousands, and a common full name is shared by more than the 20

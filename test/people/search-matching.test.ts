@@ -150,3 +150,25 @@ test('a new person, a changed name and another name are found at once', async ()
   await people.addAlias(tom, added.id, { givenName: 'Zeph', familyName: 'Oyelaran-Brightwater' });
   assert.equal(await firstFound('Zeph Oyelaran-Brightwater'), added.id, 'another name');
 });
+
+test('with hundreds of family names like the one sought, the people found are still those scoring everyone finds', async () => {
+  // 300 family names like "Hargreaves", so there are more pairs of words than search looks through
+  // before sorting them all. Bobs on the first few, Zeds (a name like nothing sought) on the rest;
+  // some Zeds were once Bobs (another name), on family names near the start and the end.
+  const families = Array.from({ length: 300 }, (_, i) => `Hargreaves${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`);
+  const bobs = (from: number, count: number) => families.slice(from, from + count);
+  await t.db.execute(sql`insert into person (given_name, family_name, search_given, search_family, created_at, updated_at)
+    select g, f, lower(g), lower(f), now(), now()
+    from unnest(${param(families.map((_, i) => (i % 12 === 0 ? 'Bob' : 'Zed')))}::text[], ${param(families)}::text[]) as x(g, f)`);
+  await t.db.execute(sql`insert into person_alias (person_id, given_name, family_name, search_given, search_family, recorded_at)
+    select p.id, 'Bob', p.family_name, 'bob', p.search_family, now() from person p
+    where p.search_given = 'zed' and p.search_family = any(${param([...bobs(1, 3), ...bobs(290, 3)].map((f) => f.toLowerCase()))}::text[])`);
+
+  for (const name of ['Robert Hargreaves', 'Bob Hargreavesaa', 'Zed Hargreaveslz', 'Hargreaves Bob', 'Hargreaves']) {
+    for (const limit of [20, 5]) {
+      const c = criteriaFor(name);
+      const exact = (rows: { id: string; score: number }[]) => rows.filter((r) => r.score >= 1.25).map((r) => [r.id, r.score]);
+      assert.deepEqual(exact(await candidates(c, limit)), exact(await everyoneScored(c, limit)), `${name}, ${limit} shown`);
+    }
+  }
+});

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import type { Queryable } from '../../platform/db/database.js';
+import { prepare, runPrepared, type Queryable } from '../../platform/db/database.js';
 import { escapeLike } from '../../platform/audit/trail.js';
 import { agency, appUser, team, teamMembership } from './schema.js';
 
@@ -183,26 +183,25 @@ type TeamName = Pick<TeamRow, 'id' | 'name' | 'agencyId' | 'phone' | 'email'>;
 type UserName = Pick<UserRow, 'id' | 'name' | 'phone' | 'email' | 'jobTitle'>;
 type NameRow = { kind: 'agency'; named: AgencyName } | { kind: 'team'; named: TeamName } | { kind: 'user'; named: UserName };
 
+const among = (column: unknown, list: string) => sql`${column} = any(${sql.placeholder(list)}::uuid[])`;
+// Built once: lists of people ask it on every page.
+const namesStatement = prepare(sql`
+  select 'agency' as kind, jsonb_build_object('id', ${agency.id}, 'name', ${agency.name}, 'type', ${agency.type}) as named
+  from ${agency} where ${among(agency.id, 'agencyIds')}
+  union all
+  select 'team', jsonb_build_object('id', ${team.id}, 'name', ${team.name}, 'agencyId', ${team.agencyId}, 'phone', ${team.phone}, 'email', ${team.email})
+  from ${team} where ${among(team.id, 'teamIds')}
+  union all
+  select 'user', jsonb_build_object('id', ${appUser.id}, 'name', ${appUser.name}, 'phone', ${appUser.phone}, 'email', ${appUser.email}, 'jobTitle', ${appUser.jobTitle})
+  from ${appUser} where ${among(appUser.id, 'userIds')}`);
+
 /**
  * The names (and contact details) behind these ids, in one statement: lists of people ask this on
  * every page, and inside a transaction each statement waits for the one before.
  */
 export async function namesFor(db: Queryable, ids: { agencyIds?: string[]; teamIds?: string[]; userIds?: string[] }) {
-  const among = (column: unknown, list: string[] | undefined) => sql`${column} = any(${sql.param(list ?? [])}::uuid[])`;
   const anything = [ids.agencyIds, ids.teamIds, ids.userIds].some((list) => list?.length);
-  const rows = anything
-    ? (
-        await db.execute<NameRow>(sql`
-          select 'agency' as kind, jsonb_build_object('id', ${agency.id}, 'name', ${agency.name}, 'type', ${agency.type}) as named
-          from ${agency} where ${among(agency.id, ids.agencyIds)}
-          union all
-          select 'team', jsonb_build_object('id', ${team.id}, 'name', ${team.name}, 'agencyId', ${team.agencyId}, 'phone', ${team.phone}, 'email', ${team.email})
-          from ${team} where ${among(team.id, ids.teamIds)}
-          union all
-          select 'user', jsonb_build_object('id', ${appUser.id}, 'name', ${appUser.name}, 'phone', ${appUser.phone}, 'email', ${appUser.email}, 'jobTitle', ${appUser.jobTitle})
-          from ${appUser} where ${among(appUser.id, ids.userIds)}`)
-      ).rows
-    : [];
+  const rows = anything ? await runPrepared<NameRow>(db, namesStatement, { agencyIds: ids.agencyIds ?? [], teamIds: ids.teamIds ?? [], userIds: ids.userIds ?? [] }) : [];
   const named = <K extends NameRow['kind']>(kind: K) =>
     new Map(rows.flatMap((row) => (row.kind === kind ? [[row.named.id, row.named as Extract<NameRow, { kind: K }>['named']] as const] : [])));
   return { agencies: named('agency'), teams: named('team'), users: named('user') };

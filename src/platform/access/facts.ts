@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Clock } from '../clocks/clock.js';
 import { londonDate } from '../clocks/working-days.js';
-import type { Queryable } from '../db/database.js';
+import { prepare, runPrepared, type Queryable } from '../db/database.js';
 import type { AccessMoment, BreakGlassFact, ConsentFact, ExceptionFact, InvolvementFact, PersonAccessFacts, RestrictionFact } from './person-access.js';
 import { breakGlass, consentDecision, involvement, sharingException, sharingExceptionEnd, sharingRestriction, sharingRestrictionEnd } from './schema.js';
 
@@ -41,7 +41,7 @@ export async function loadFactsAndInvolvements(db: Queryable, personIds: readonl
   const involvements: InvolvementSeen[] = [];
   if (ids.length === 0) return { facts, involvements };
   for (const id of ids) facts.set(id, { involvements: [], consents: [], exceptions: [], restrictions: [], breakGlass: [] });
-  const rows = (await db.execute<FactRow>(factsQuery(ids))).rows;
+  const rows = await runPrepared<FactRow>(db, factsStatement, { ids });
   const withdrawn = new Set(rows.flatMap((row) => (row.kind === 'consent' && row.fact.withdraws ? [row.fact.withdraws] : [])));
   for (const row of rows) {
     const of = facts.get(row.personId)!;
@@ -62,9 +62,9 @@ export async function loadFactsAndInvolvements(db: Queryable, personIds: readonl
   return { facts, involvements };
 }
 
-function factsQuery(ids: string[]) {
-  const among = (column: unknown) => sql`${column} = any(${sql.param(ids)}::uuid[])`;
-  return sql`
+const among = (column: unknown) => sql`${column} = any(${sql.placeholder('ids')}::uuid[])`;
+// Built once: it is read for every person any page shows.
+const factsStatement = prepare(sql`
     select 'involvement' as kind, ${involvement.personId} as "personId",
            jsonb_build_object('agencyId', ${involvement.agencyId}, 'teamId', ${involvement.teamId}, 'role', ${involvement.role},
              'startedAt', ${involvement.startedAt}, 'endedAt', ${involvement.endedAt}) as fact
@@ -90,8 +90,7 @@ function factsQuery(ids: string[]) {
     union all
     select 'break_glass' as kind, ${breakGlass.personId} as "personId",
            jsonb_build_object('id', ${breakGlass.id}, 'userId', ${breakGlass.userId}, 'startedAt', ${breakGlass.startedAt}, 'expiresAt', ${breakGlass.expiresAt}) as fact
-    from ${breakGlass} where ${among(breakGlass.personId)}`;
-}
+    from ${breakGlass} where ${among(breakGlass.personId)}`);
 
 export async function loadPersonFacts(db: Queryable, personId: string): Promise<PersonAccessFacts> {
   return (await loadAccessFacts(db, [personId])).get(personId)!;
