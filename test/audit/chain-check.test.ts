@@ -194,7 +194,7 @@ describe('if the audit write fails, the action fails', () => {
     const teams = await countRows(t, 'team');
     await whileRecordingFails('directory.team_created', async () => {
       await assert.rejects(t.services.directory.createTeam(alex.actor, alex.actor.agencyId, { name: 'Audit-less team' }), (error: Error) =>
-        /violates check constraint "test_refuse_recording"/.test(String(error.cause)),
+        /violates check constraint "test_refuse_recording"/.test(`${error.message} ${String(error.cause)}`),
       );
     });
     assert.equal(await countRows(t, 'team'), teams);

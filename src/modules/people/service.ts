@@ -66,20 +66,23 @@ export class PeopleService {
     await this.guard.require(actor, 'people.search');
     const criteria = parseOrThrow(searchInput(this.today()), input, 'PEOPLE.SEARCH_INVALID');
     const name = criteria.name ? nameQuery(criteria.name) : null;
-    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      await store.useSearchThreshold(tx);
-      const candidates = await store.findCandidates(tx, {
-        given: name?.given ?? [],
-        family: name?.family ?? null,
-        dateOfBirth: criteria.dateOfBirth,
-        nhsNumber: criteria.nhsNumber,
-        postcode: criteria.postcode,
-      });
-      const results = await this.describe(tx, actor, candidates, criteria);
-      record({ action: 'person.searched', details: { criteria, results: results.length } });
-      for (const result of results) record({ action: 'person.search_result', personId: result.id, subject: { type: 'person', id: result.id } });
-      return results;
-    });
+    return this.audit.transaction(
+      auditActorOf(actor),
+      async (tx, record) => {
+        const candidates = await store.findCandidates(tx, {
+          given: name?.given ?? [],
+          family: name?.family ?? null,
+          dateOfBirth: criteria.dateOfBirth,
+          nhsNumber: criteria.nhsNumber,
+          postcode: criteria.postcode,
+        });
+        const results = await this.describe(tx, actor, candidates, criteria);
+        record({ action: 'person.searched', details: { criteria, results: results.length } });
+        for (const result of results) record({ action: 'person.search_result', personId: result.id, subject: { type: 'person', id: result.id } });
+        return results;
+      },
+      store.SEARCH_SETTINGS,
+    );
   }
 
   private async describe(tx: Queryable, actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }): Promise<SearchResult[]> {

@@ -283,16 +283,22 @@ function nameScores(sought: Sought) {
 }
 
 /**
- * Prepares a transaction for person search: the similarity threshold; no JIT compilation (the
+ * Settings for a transaction that searches for people (SEARCH_SETTINGS, given to the transaction
+ * or applied by useSearchThreshold): the similarity threshold; no JIT compilation (the
  * planner's row estimates for the word pairs can pass the JIT threshold; compiling costs more than
  * the search itself); and the prepared statement's generic plan, planned once per connection rather
  * than once per search (planning took about 2 ms of a 8 ms search; the generic plan, measured over
  * the benchmark's 500 searches at 1,000,000 people, runs faster and finds the same people).
  */
+export const SEARCH_SETTINGS = {
+  'pg_trgm.similarity_threshold': String(SIMILARITY_THRESHOLD),
+  jit: 'off',
+  plan_cache_mode: 'force_generic_plan',
+} as const;
+
 export async function useSearchThreshold(tx: Queryable) {
-  await tx.execute(sql`
-    select set_config('pg_trgm.similarity_threshold', ${String(SIMILARITY_THRESHOLD)}, true), set_config('jit', 'off', true),
-           set_config('plan_cache_mode', 'force_generic_plan', true)`);
+  const settings = Object.entries(SEARCH_SETTINGS).map(([name, value]) => sql`set_config(${name}, ${value}, true)`);
+  await tx.execute(sql`select ${sql.join(settings, sql`, `)}`);
 }
 
 export async function involvementsOf(db: Queryable, personIds: string[]) {

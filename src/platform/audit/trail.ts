@@ -1,7 +1,8 @@
 import { and, desc, eq, getTableColumns, gte, ilike, lt, lte, or, sql, asc, gt, type SQL } from 'drizzle-orm';
 import type { Clock } from '../clocks/clock.js';
 import { currentRequest } from '../context.js';
-import { prepare, runPrepared, type Database, type Queryable, type Transaction } from '../db/database.js';
+import pg from 'pg';
+import { prepare, runPrepared, runTransaction, type Database, type Queryable, type Transaction, type TransactionSettings } from '../db/database.js';
 import { auditEvent, auditVerification } from './schema.js';
 import { checkLinks, eventHash, GENESIS_HASH, type ChainBreak } from './chain.js';
 
@@ -60,31 +61,45 @@ export class AuditTrail {
 
   /**
    * Runs `work` in one transaction; the events it records are written in that same transaction,
-   * just before it commits. If they cannot be written, the whole action fails.
+   * just before it commits (sent with the commit). If they cannot be written, the whole action
+   * fails. `settings` apply to this transaction only (person search sets its similarity threshold).
    */
-  async transaction<T>(actor: AuditActor, work: (tx: Transaction, record: RecordEvent) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) => {
+  async transaction<T>(actor: AuditActor, work: (tx: Transaction, record: RecordEvent) => Promise<T>, settings: TransactionSettings = {}): Promise<T> {
+    return runTransaction(this.db, settings, async (tx) => {
       const pending: AuditEventInput[] = [];
       const result = await work(tx, (event) => pending.push(event));
-      if (pending.length > 0) await this.append(tx, actor, pending);
-      return result;
+      if (pending.length === 0) return { result };
+      const events = await this.link(tx, actor, pending);
+      return { result, last: insertEvents.sql.replace('$1', () => pg.escapeLiteral(events)) };
     });
   }
 
   /** Records events in a transaction of their own: refusals and failures, whose action wrote nothing else. */
   async recordNow(actor: AuditActor, ...events: AuditEventInput[]): Promise<void> {
-    await this.db.transaction((tx) => this.append(tx, actor, events));
+    await this.transaction(actor, async (_tx, record) => events.forEach(record));
   }
 
+  /** Writes events into the chain within a transaction the caller runs. */
   async append(tx: Transaction, actor: AuditActor, events: AuditEventInput[]): Promise<void> {
+    await runPrepared(tx, insertEvents, { events: await this.link(tx, actor, events) });
+  }
+
+  /**
+   * Links events onto the chain, under its lock (held until the transaction ends): their ids, the
+   * hash of each over the one before, as the JSON rows insertEvents takes.
+   */
+  private async link(tx: Transaction, actor: AuditActor, events: AuditEventInput[]): Promise<string> {
     const request = currentRequest();
-    // The lock is a statement of its own: a statement's snapshot is taken before it runs, so the head
-    // must be read by a later one, or an event committed while we waited would be missed.
-    await tx.execute(sql`select pg_advisory_xact_lock(${CHAIN_LOCK})`);
-    // The head of the chain and ids for every event at once, taken under the lock so they follow the chain's order; then one insert.
-    const next = await tx.execute<{ head: string | null; ids: string[] }>(sql`
-      select (select ${auditEvent.hash} from ${auditEvent} order by ${auditEvent.id} desc limit 1) as head,
-             array(select nextval(pg_get_serial_sequence('audit_event', 'id'))::text from generate_series(1, ${events.length})) as ids`);
+    // The lock and the read of the chain's head are two statements, sent together (no parameters, so
+    // in one message): a statement's snapshot is taken before it runs, so the head must be read by the
+    // statement after the lock, or an event committed while we waited would be missed. The ids for
+    // every event are taken under the lock too, so they follow the chain's order; then one insert.
+    const count = Math.trunc(events.length);
+    const [, next] = (await tx.execute(
+      sql.raw(`select pg_advisory_xact_lock(${CHAIN_LOCK});
+        select (select hash from audit_event order by id desc limit 1) as head,
+               array(select nextval(pg_get_serial_sequence('audit_event', 'id'))::text from generate_series(1, ${count})) as ids`),
+    )) as unknown as [unknown, { rows: { head: string | null; ids: string[] }[] }];
     const { head, ids } = next.rows[0]!;
     let prevHash = head ?? GENESIS_HASH;
     const occurredAt = this.clock.now();
@@ -111,8 +126,7 @@ export class AuditTrail {
       prevHash = hash;
       return row;
     });
-    const byColumnName = rows.map((row) => Object.fromEntries(eventColumns.map(([key, column]) => [column.name, row[key as keyof typeof row]])));
-    await runPrepared(tx, insertEvents, { events: JSON.stringify(byColumnName) });
+    return JSON.stringify(rows.map((row) => Object.fromEntries(eventColumns.map(([key, column]) => [column.name, row[key as keyof typeof row]]))));
   }
 
   /** Re-computes every link of the chain, oldest first, and records the result. */
