@@ -128,6 +128,10 @@ ${g.tables.map((t) => `| ${t.table} | ${n(t.rows)} | ${mib(t.bytes)} |`).join('\
   PostgreSQL share the machine's cores with whatever else runs there (see the load average). The machine's
   PostgreSQL runs with its default settings (above), not a production server's; Concord's embedded PostgreSQL is
   version 18, this one may be older.
+- **Looking closer.** \`npm run bench -- people --keep\` keeps the database; then
+  \`node --import tsx bench/people/profile.ts\` times each statement of the same searches (and the slowest searches,
+  part by part), and \`node --import tsx bench/people/explain.ts "John Smith"\` shows the plan of the candidate
+  statement as search runs it. Shared machines vary from minute to minute: compare figures taken together.
 ${END}
 `;
 }
