@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, gte, ilike, lt, lte, or, sql, asc, gt, 
 import type { Clock } from '../clocks/clock.js';
 import { currentRequest } from '../context.js';
 import pg from 'pg';
-import { prepare, runPrepared, runTransaction, type Database, type Queryable, type Transaction, type TransactionSettings } from '../db/database.js';
+import { prepare, runTransaction, type Database, type Queryable, type Transaction, type TransactionSettings } from '../db/database.js';
 import { auditEvent, auditVerification } from './schema.js';
 import { checkLinks, eventHash, GENESIS_HASH, type ChainBreak } from './chain.js';
 
@@ -42,9 +42,9 @@ const CHAIN_LOCK = 724_110_002;
 
 const eventColumns = Object.entries(getTableColumns(auditEvent));
 /**
- * Every event of a transaction in one insert with one parameter, their rows as JSON: a search
- * records twenty-odd events, and binding each value as a parameter of its own cost more than
- * writing them.
+ * Every event of a transaction in one insert, their rows as one JSON value: a search records
+ * twenty-odd events, and binding each value as a parameter of its own cost more than writing them.
+ * The JSON goes in as a literal, so that the insert is sent with the commit.
  */
 const insertEvents = prepare(sql`
   insert into ${auditEvent} (${sql.join(eventColumns.map(([, column]) => sql.identifier(column.name)), sql`, `)})
@@ -79,11 +79,6 @@ export class AuditTrail {
     await this.transaction(actor, async (_tx, record) => events.forEach(record));
   }
 
-  /** Writes events into the chain within a transaction the caller runs. */
-  async append(tx: Transaction, actor: AuditActor, events: AuditEventInput[]): Promise<void> {
-    await runPrepared(tx, insertEvents, { events: await this.link(tx, actor, events) });
-  }
-
   /**
    * Links events onto the chain, under its lock (held until the transaction ends): their ids, the
    * hash of each over the one before, as the JSON rows insertEvents takes.
@@ -94,11 +89,10 @@ export class AuditTrail {
     // in one message): a statement's snapshot is taken before it runs, so the head must be read by the
     // statement after the lock, or an event committed while we waited would be missed. The ids for
     // every event are taken under the lock too, so they follow the chain's order; then one insert.
-    const count = Math.trunc(events.length);
     const [, next] = (await tx.execute(
       sql.raw(`select pg_advisory_xact_lock(${CHAIN_LOCK});
         select (select hash from audit_event order by id desc limit 1) as head,
-               array(select nextval(pg_get_serial_sequence('audit_event', 'id'))::text from generate_series(1, ${count})) as ids`),
+               array(select nextval(pg_get_serial_sequence('audit_event', 'id'))::text from generate_series(1, ${events.length})) as ids`),
     )) as unknown as [unknown, { rows: { head: string | null; ids: string[] }[] }];
     const { head, ids } = next.rows[0]!;
     let prevHash = head ?? GENESIS_HASH;
