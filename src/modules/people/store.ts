@@ -41,7 +41,8 @@ const SIMILARITY_THRESHOLD = 0.25;
  * - a name scoring 1.25 or more has both words among the family words like F, G0 or sounding like F
  *   and the given words like F or G (a word outside them is under 0.25 like anything sought), so the
  *   matching pairs of those words are scored from the words alone and people looked up pair by pair,
- *   best first, until there are enough (every alias of such a pair is taken: aliases are few);
+ *   best first, until there are enough; other names (aliases) likewise, for every pair scoring at
+ *   least as much as the last of those people (a name scoring less cannot enter the list);
  * - names where one word matches on its own and the other is like nothing sought (under 1.25) are
  *   taken a bounded number per word, best word first, then in name order;
  * - everyone with the NHS number, date of birth or postcode sought.
