@@ -18,6 +18,17 @@ test('concurrent writers keep one unbroken chain', async () => {
   assert.equal(count.rows[0].n, 50);
 });
 
+test('events are stored exactly as recorded, whatever their text holds, and the chain still verifies', async () => {
+  // The events travel as one JSON literal: quotes, backslashes, a dollar-quote and SQL must arrive as text.
+  const awkward = { text: `O'Brien \\ "quoted" $1 $$ '); drop table audit_event; --`, nested: { list: ['é', '’', 'a\nb'], n: 1.5, none: null } };
+  await t.services.audit.transaction({ userId: '00000000-0000-4000-8000-000000000001', name: `Ann "Nan" O'Neil`, agencyId: null, teamId: null }, async (_tx, record) => {
+    record({ action: 'test.awkward', subject: { type: 'note', id: "id-with-'quote" }, details: awkward });
+  });
+  const { rows } = await t.pool.query(`select actor_name, subject_id, details from audit_event where action = 'test.awkward'`);
+  assert.deepEqual(rows, [{ actor_name: `Ann "Nan" O'Neil`, subject_id: "id-with-'quote", details: awkward }]);
+  assert.equal((await t.services.audit.verify('test')).intact, true);
+});
+
 test('a rolled-back action leaves no audit event, and a failed audit write fails the action', async () => {
   await assert.rejects(
     t.services.audit.transaction(null, async (tx, record) => {
