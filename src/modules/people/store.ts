@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { prepare, runPrepared, type PreparedStatement, type Queryable } from '../../platform/db/database.js';
 import { involvement } from '../../platform/access/schema.js';
 import { inquiry, person, personAlias, personNameWord } from './schema.js';
@@ -229,36 +229,35 @@ function pairPeople(name: string, pairs: SQL, limit: number, when: SQL = sql``) 
     )`;
 }
 
+/** The two ways a name can have only one word matching: its family word, or its given word. */
+const ONE_WORD_SIDES = [
+  { side: 'family', words: 'family_words', best: 'greatest(to_family, sound_bonus, to_first)', column: 'search_family', other: 'search_given', otherWords: 'given_words' },
+  { side: 'given', words: 'given_words', best: 'greatest(to_given, to_family)', column: 'search_given', other: 'search_family', otherWords: 'family_words' },
+] as const;
+
 /**
  * Names where one word matches on its own and the other is like nothing sought: for each matching
  * word, best first, its first names in name order.
  */
 function onlyOneWord(prefix: 'person' | 'alias', table: SQL, id: SQL, limit: number) {
-  return sql`
-    ${sql.raw(prefix)}_family_only as (
+  return sql.join(
+    ONE_WORD_SIDES.map(
+      ({ side, words, best, column, other, otherWords }) => sql`
+    ${sql.raw(`${prefix}_${side}_only`)} as (
       select t.person_id
-      from (select word from family_words where matches_alone and (select needed from one_word_needed)
-            order by greatest(to_family, sound_bonus, to_first) desc, word) f
+      from (select word from ${sql.raw(words)} where matches_alone and (select needed from one_word_needed)
+            order by ${sql.raw(best)} desc, word) ${sql.raw(side[0]!)}
       cross join lateral (
         select ${id} as person_id from ${table}
-        where search_family = f.word and search_given <> all(array(select word from given_words))
-        order by search_given, ${id}
+        where ${sql.raw(column)} = ${sql.raw(side[0]!)}.word and ${sql.raw(other)} <> all(array(select word from ${sql.raw(otherWords)}))
+        order by ${sql.raw(other)}, ${id}
         limit ${limit}
       ) t
       limit ${limit}
+    )`,
     ),
-    ${sql.raw(prefix)}_given_only as (
-      select t.person_id
-      from (select word from given_words where matches_alone and (select needed from one_word_needed)
-            order by greatest(to_given, to_family) desc, word) g
-      cross join lateral (
-        select ${id} as person_id from ${table}
-        where search_given = g.word and search_family <> all(array(select word from family_words))
-        order by search_family, ${id}
-        limit ${limit}
-      ) t
-      limit ${limit}
-    )`;
+    sql`,`,
+  );
 }
 
 /** matched(person_id, name_score): each candidate's best matching name, their own or another. */
@@ -300,15 +299,6 @@ export const SEARCH_SETTINGS = {
 export async function useSearchThreshold(tx: Queryable) {
   const settings = Object.entries(SEARCH_SETTINGS).map(([name, value]) => sql`set_config(${name}, ${value}, true)`);
   await tx.execute(sql`select ${sql.join(settings, sql`, `)}`);
-}
-
-export async function involvementsOf(db: Queryable, personIds: string[]) {
-  if (personIds.length === 0) return [];
-  return db
-    .select({ personId: involvement.personId, agencyId: involvement.agencyId, teamId: involvement.teamId, role: involvement.role, startedAt: involvement.startedAt, endedAt: involvement.endedAt })
-    .from(involvement)
-    .where(inArray(involvement.personId, personIds))
-    .orderBy(asc(involvement.startedAt));
 }
 
 export async function findPerson(db: Queryable, id: string): Promise<PersonRow | null> {
