@@ -76,7 +76,7 @@ export class PeopleService {
           nhsNumber: criteria.nhsNumber,
           postcode: criteria.postcode,
         });
-        const results = await this.describe(tx, actor, candidates, criteria);
+        const { results } = await this.describe(tx, actor, candidates, criteria);
         record({ action: 'person.searched', details: { criteria, results: results.length } });
         for (const result of results) record({ action: 'person.search_result', personId: result.id, subject: { type: 'person', id: result.id } });
         return results;
@@ -85,7 +85,12 @@ export class PeopleService {
     );
   }
 
-  private async describe(tx: Queryable, actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }): Promise<SearchResult[]> {
+  /**
+   * What a list of people says of each: to whom they are known, their cases and coordinators, whether
+   * the actor may open their record. Also returns the involvements and cases it read, so that a caller
+   * showing more of the same people does not read them again.
+   */
+  private async describe(tx: Queryable, actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }) {
     const ids = candidates.map((c) => c.id);
     // One transaction is one connection: its queries run one after another.
     const { facts, involvements } = await loadFactsAndInvolvements(tx, ids);
@@ -97,7 +102,7 @@ export class PeopleService {
       teamIds: [...involvements.flatMap((i) => (i.teamId ? [i.teamId] : [])), ...allCases.map((c) => c.teamId)],
       userIds: allCases.map((c) => c.coordinatorUserId),
     }, tx);
-    return candidates.map((candidate) => {
+    const results: SearchResult[] = candidates.map((candidate) => {
       const own = involvements.filter((i) => i.personId === candidate.id);
       const access = decidePersonAccess(actor, facts.get(candidate.id)!, at);
       const contradicted = criteria.dateOfBirth !== null && candidate.dateOfBirth !== null && candidate.dateOfBirth !== criteria.dateOfBirth;
@@ -138,6 +143,7 @@ export class PeopleService {
         canOpenRecord: access.level === 'record',
       };
     });
+    return { results, involvements, cases };
   }
 
   /** People who are probably the one about to be added: shown before a new record can be created (REF-8). */
@@ -152,7 +158,7 @@ export class PeopleService {
         postcode: null,
       });
     });
-    const described = await this.describe(this.db, actor, candidates, input);
+    const { results: described } = await this.describe(this.db, actor, candidates, input);
     const likely = described.filter((r) => r.likely);
     // Showing a possible match is showing that person's name and whereabouts: recorded like a search result.
     if (likely.length) {
@@ -245,11 +251,10 @@ export class PeopleService {
         .from(childLink)
         .where(and(eq(childLink.personId, id), canSeeItem(actor, { personId: childLink.personId, category: 'children_safeguarding', owningAgencyId: childLink.recordedByAgency }, momentOf(this.clock))))
         .orderBy(asc(childLink.recordedAt));
-      const involvements = await store.involvementsOf(tx, [id]);
-      const cases = await this.cases.summariesFor([id], tx);
-      const summary = (await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null }))[0]!;
+      const described = await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null });
+      const summary = described.results[0]!;
       record({ action: 'person.viewed', personId: id, subject: { type: 'person', id } });
-      return { person: found, aliases, children, involvements, cases: cases.get(id) ?? [], knownTo: summary.knownTo, caseSummaries: summary.cases, access: access! };
+      return { person: found, aliases, children, involvements: described.involvements, cases: described.cases.get(id) ?? [], knownTo: summary.knownTo, caseSummaries: summary.cases, access: access! };
     });
   }
 
