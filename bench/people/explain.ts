@@ -10,8 +10,8 @@
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { nameQuery, normaliseNhsNumber, normalisePostcode } from '../../src/modules/people/rules.js';
-import { candidatesStatement, findCandidates, useSearchThreshold, type SearchCriteria } from '../../src/modules/people/store.js';
-import { connectDatabase, parametersOf } from '../../src/platform/db/database.js';
+import { candidatesStatement, findCandidates, SEARCH_SETTINGS, type SearchCriteria } from '../../src/modules/people/store.js';
+import { connectDatabase, parametersOf, runTransaction } from '../../src/platform/db/database.js';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/concord_bench';
 const [name, dateOfBirth, nhsNumber, postcode] = process.argv.slice(2);
@@ -28,18 +28,17 @@ const criteria: SearchCriteria = {
   postcode: postcode ? normalisePostcode(postcode) : null,
 };
 const literal = (value: unknown): string =>
-  value === null || value === undefined ? 'null' : Array.isArray(value) ? `array[${value.map(literal).join(', ')}]::text[]` : pg.Client.prototype.escapeLiteral(String(value));
+  value === null || value === undefined ? 'null' : Array.isArray(value) ? `array[${value.map(literal).join(', ')}]::text[]` : pg.escapeLiteral(String(value));
 
 const handle = connectDatabase(url, 1);
 try {
-  const plan = await handle.db.transaction(async (tx) => {
-    await useSearchThreshold(tx);
+  const plan = await runTransaction(handle.db, SEARCH_SETTINGS, async (tx) => {
     await findCandidates(tx, criteria);
     const { statement, values } = candidatesStatement(criteria);
     const result = await tx.execute<{ 'QUERY PLAN': string }>(
       sql.raw(`explain (analyze, buffers) execute ${statement.name}(${parametersOf(statement, values).map(literal).join(', ')})`),
     );
-    return result.rows.map((row) => row['QUERY PLAN']);
+    return { result: result.rows.map((row) => row['QUERY PLAN']) };
   });
   console.log(plan.join('\n'));
 } finally {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { param, sql } from 'drizzle-orm';
 import { testConcord } from '../support/app.js';
-import { findCandidates, useSearchThreshold, type SearchCriteria } from '../../src/modules/people/store.js';
+import { findCandidates, SEARCH_SETTINGS, type SearchCriteria } from '../../src/modules/people/store.js';
+import { runTransaction } from '../../src/platform/db/database.js';
 import { nameQuery, normaliseName } from '../../src/modules/people/rules.js';
 
 const t = await testConcord();
@@ -29,10 +30,7 @@ function criteriaFor(name: string | null, extra: Partial<SearchCriteria> = {}): 
 }
 
 async function candidates(criteria: SearchCriteria, limit?: number) {
-  return t.db.transaction(async (tx) => {
-    await useSearchThreshold(tx);
-    return findCandidates(tx, criteria, limit);
-  });
+  return runTransaction(t.db, SEARCH_SETTINGS, async (tx) => ({ result: await findCandidates(tx, criteria, limit) }));
 }
 
 async function search(name: string | null, extra: Partial<SearchCriteria> = {}) {
@@ -57,9 +55,8 @@ async function everyoneScored(c: SearchCriteria, limit = 20) {
           where n.search_family % ${c.family} or n.search_given % ${c.family} or n.search_given = any(${variants}) or dmetaphone(n.search_family) = dmetaphone(${c.family})
           group by n.person_id`
     : sql`select null::uuid as person_id, 0 as name_score where false`;
-  const { rows } = await t.db.transaction(async (tx) => {
-    await useSearchThreshold(tx);
-    return tx.execute<{ id: string; score: number }>(sql`
+  const { rows } = await runTransaction(t.db, SEARCH_SETTINGS, async (tx) => ({
+    result: await tx.execute<{ id: string; score: number }>(sql`
       with matched as (${matched})
       select p.id, (coalesce(m.name_score, 0)
                + case when p.nhs_number = ${c.nhsNumber} then 10 else 0 end
@@ -68,8 +65,8 @@ async function everyoneScored(c: SearchCriteria, limit = 20) {
       from person p left join matched m on m.person_id = p.id
       where m.person_id is not null or p.nhs_number = ${c.nhsNumber} or p.date_of_birth = ${c.dateOfBirth}::date or p.postcode = ${c.postcode}
       order by score desc, p.search_family, p.search_given, p.id
-      limit ${limit}`);
-  });
+      limit ${limit}`),
+  }));
   return rows;
 }
 

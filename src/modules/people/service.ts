@@ -8,7 +8,7 @@ import { canSeeItem, canSeeRecord } from '../../platform/access/person-filter.js
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
-import type { Database, Queryable } from '../../platform/db/database.js';
+import { runTransaction, type Database, type Queryable } from '../../platform/db/database.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
 import type { CasesService } from '../cases/service.js';
@@ -148,16 +148,15 @@ export class PeopleService {
 
   /** People who are probably the one about to be added: shown before a new record can be created (REF-8). */
   async likelyDuplicates(actor: Actor, input: PersonInput): Promise<SearchResult[]> {
-    const candidates = await this.db.transaction(async (tx) => {
-      await store.useSearchThreshold(tx);
-      return store.findCandidates(tx, {
+    const candidates = await runTransaction(this.db, store.SEARCH_SETTINGS, async (tx) => ({
+      result: await store.findCandidates(tx, {
         given: nameQuery(input.givenName)?.given ?? [],
         family: normaliseName(input.familyName),
         dateOfBirth: input.dateOfBirth,
         nhsNumber: input.nhsNumber,
         postcode: null,
-      });
-    });
+      }),
+    }));
     const { results: described } = await this.describe(this.db, actor, candidates, input);
     const likely = described.filter((r) => r.likely);
     // Showing a possible match is showing that person's name and whereabouts: recorded like a search result.

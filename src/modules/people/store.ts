@@ -283,8 +283,8 @@ function nameScores(sought: Sought) {
 }
 
 /**
- * Settings for a transaction that searches for people (SEARCH_SETTINGS, given to the transaction
- * or applied by useSearchThreshold): the similarity threshold; no JIT compilation (the
+ * Settings for a transaction that searches for people (given to runTransaction, or to the audit
+ * trail's transaction): the similarity threshold; no JIT compilation (the
  * planner's row estimates for the word pairs can pass the JIT threshold; compiling costs more than
  * the search itself); and the prepared statement's generic plan, planned once per connection rather
  * than once per search (planning took about 2 ms of a 8 ms search; the generic plan, measured over
@@ -296,10 +296,6 @@ export const SEARCH_SETTINGS = {
   plan_cache_mode: 'force_generic_plan',
 } as const;
 
-export async function useSearchThreshold(tx: Queryable) {
-  const settings = Object.entries(SEARCH_SETTINGS).map(([name, value]) => sql`set_config(${name}, ${value}, true)`);
-  await tx.execute(sql`select ${sql.join(settings, sql`, `)}`);
-}
 
 export async function findPerson(db: Queryable, id: string): Promise<PersonRow | null> {
   const [row] = await db.select().from(person).where(eq(person.id, id)).limit(1);
