@@ -16,7 +16,8 @@ export type PeopleOptions = { people: number; referrals: number; searches: numbe
 const DEFAULTS: PeopleOptions = { people: 1_000_000, referrals: 300_000, searches: 500, queueReads: 500, myWorkReads: 100, keep: false };
 const WARM_UP_SEARCHES = SEARCH_KINDS.length * 6;
 const WARM_UP_QUEUE_READS = 20;
-const SEED = 20_261_123;
+/** The seed the searches are drawn with: every run (and bench/people/profile.ts) asks the same questions. */
+export const SEARCH_SEED = 20_261_123;
 /**
  * A search phase stops early past these, so a slow query cannot take the run past its watchdog (the
  * count measured is reported). At a second a search, 500 searches still fit.
@@ -55,7 +56,7 @@ export async function benchPeople(options: PeopleOptions): Promise<Row[]> {
 
     const searcher = await actorFor(services, SEARCHER);
     const workers = await Promise.all(DUTY_WORKERS.map((email) => actorFor(services, email)));
-    const cases = await searchCases(handle.pool, WARM_UP_SEARCHES + options.searches, options.people, SEED);
+    const cases = await searchCases(handle.pool, WARM_UP_SEARCHES + options.searches, options.people, SEARCH_SEED);
     await timeSearches(services, searcher, cases.slice(0, WARM_UP_SEARCHES), WARM_UP_MS);
     await timeDutyQueues(services, workers, WARM_UP_QUEUE_READS);
     const searches = searchLines(await timeSearches(services, searcher, cases.slice(WARM_UP_SEARCHES), SEARCH_PHASE_MS));

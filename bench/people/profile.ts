@@ -2,8 +2,10 @@
  * Where a person search's time goes, statement by statement, against a bench database kept with
  * `npm run bench -- people --keep`:
  *
- *   node --import tsx bench/people/profile.ts [searches]
+ *   node --import tsx bench/people/profile.ts [searches] [--people=N]
  *
+ * --people gives the size it was generated at (as given to the benchmark; 1,000,000 by default),
+ * so that the searches are the benchmark's own.
  * Runs the benchmark's own searches through the real service and times every statement the
  * database is sent (from send to rows back); the rest of each search's wall time is Node's.
  */
@@ -15,11 +17,12 @@ import { createServices } from '../../src/services.js';
 import { millis, percentile } from '../stats.js';
 import { searchCases, SEARCH_KINDS } from './inputs.js';
 import { actorFor, SEARCHER } from './measure.js';
+import { SEARCH_SEED } from './bench.js';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/concord_bench';
-const count = Number(process.argv[2] ?? 200);
-const PEOPLE = 1_000_000;
-const SEED = 20_261_123;
+const args = process.argv.slice(2);
+const count = Number(args.find((arg) => !arg.startsWith('--')) ?? 200);
+const people = Number(/^--people=(\d+)$/.exec(args.find((arg) => arg.startsWith('--people=')) ?? '')?.[1] ?? 1_000_000);
 
 type Timed = { label: string; ms: number };
 let current: Timed[] | null = null;
@@ -43,7 +46,7 @@ const handle = connectDatabase(url, 2);
 try {
   const services = createServices(handle.db, systemClock, loadConfig({ NODE_ENV: 'test' }));
   const searcher = await actorFor(services, SEARCHER);
-  const cases = await searchCases(handle.pool, SEARCH_KINDS.length * 6 + count, PEOPLE, SEED);
+  const cases = await searchCases(handle.pool, SEARCH_KINDS.length * 6 + count, people, SEARCH_SEED);
   for (const c of cases.slice(0, SEARCH_KINDS.length * 6)) await services.people.search(searcher, c.input);
   const walls: number[] = [];
   const slowest: { ms: number; kind: string; parts: string }[] = [];
