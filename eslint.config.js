@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.test-data/', 'public/build/', 'db/migrations/', '.scratch/'] },
+  { ignores: ['node_modules/', 'data/', '.test-data/', 'public/build/', 'db/migrations/', '.scratch/', '.ci/node24/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
