@@ -78,11 +78,11 @@ describe('each person sees the queues their role gives them', () => {
     assert.ok(!rowsOf(page.body, 'duty').some((r) => r.includes(wilf.reference)), 'a referral on the waiting list is not duty work');
   });
 
-  test('the queues are sortable tables (MOJ) with a sortable due time, and the filter is a plain GET form that works without JavaScript', async () => {
+  test('the queues are sortable tables (MOJ) with a sortable due time, most pressing first, and the filter is a plain GET form that works without JavaScript', async () => {
     const page = await home(RAJ);
     const duty = sectionOf(page.body, 'duty')!;
     assert.match(duty, /<table class="govuk-table[^"]*" data-module="moj-sortable-table" data-qa="queue-duty">/);
-    assert.match(duty, /<th scope="col" class="govuk-table__header" aria-sort="ascending">Due \(UK time\)<\/th>/);
+    assert.match(duty, /<th scope="col" class="govuk-table__header" aria-sort="none">Due \(UK time\)<\/th>/, 'the rows come most pressing first, which is not the order of due times alone');
     assert.match(duty, /aria-sort="none">Person<\/th>/);
     assert.match(duty, /data-sort-value="\d{13}">3 March 2026 at 11:59pm/, 'sorted by the instant, not the words');
     assert.match(page.body, /<form method="get" action="\/" novalidate data-qa="work-filter">/);

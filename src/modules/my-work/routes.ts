@@ -6,7 +6,7 @@ import { actorOf } from '../../platform/http/request-actor.js';
 import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { casePaths, linkedPaths } from '../cases/paths.js';
-import { nextDeadline, QUEUE_NAMES, QUEUES, URGENCIES, URGENCY_NAMES, urgencyOfItem, workFilter, type Queue, type WorkFilter, type WorkItem } from './rules.js';
+import { nextDeadline, PRIORITIES, QUEUE_NAMES, QUEUES, URGENCIES, URGENCY_NAMES, urgencyOfItem, workFilter, type Queue, type WorkFilter, type WorkItem } from './rules.js';
 import type { Work } from './service.js';
 import { onTheWire } from '../../platform/http/api-endpoint.js';
 
@@ -29,6 +29,7 @@ const item = z.object({
   person: z.object({ id, name: z.string() }).nullable(),
   subject: z.object({ type: z.enum(['referral', 'case']), id, reference: z.string().nullable() }),
   stage: z.string(),
+  priority: z.enum(PRIORITIES).nullable().describe('For a referral: emergency, urgent or routine (as screened, or as suggested until then); null otherwise'),
   urgency: z.enum(URGENCIES).nullable().describe('The urgency of the next deadline; null when nothing is due'),
   next: deadline.nullable(),
   deadlines: z.array(deadline).describe('Every still-due deadline, earliest first'),
@@ -76,6 +77,7 @@ function rowView(item: WorkItem) {
     person: item.person ? { name: item.person.name, href: linkedPaths.person(item.person.id) } : null,
     subject: { text: item.subject.reference ?? (isCase ? 'Case' : 'Referral'), href: isCase ? casePaths.case(item.subject.id) : linkedPaths.referral(item.subject.id) },
     stage: item.stage,
+    priority: item.priority,
     next,
     later: item.deadlines.slice(1),
     dueSort: next ? next.dueAt.getTime() : NO_DEADLINE,

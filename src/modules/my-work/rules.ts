@@ -48,6 +48,8 @@ export type WorkItem = {
   /** What the row is about; the reference is null when this queue does not know it. */
   subject: { type: 'referral' | 'case'; id: string; reference: string | null };
   stage: string;
+  /** How quickly a referral must be answered: its screened category, or until screening the one suggested. */
+  priority: Priority | null;
   /** Still-due deadlines, earliest first. */
   deadlines: Deadline[];
 };
@@ -55,10 +57,20 @@ export type WorkItem = {
 export const nextDeadline = (item: WorkItem): Deadline | null => item.deadlines[0] ?? null;
 export const urgencyOfItem = (item: WorkItem): Urgency | null => nextDeadline(item)?.urgency ?? null;
 
-/** Most pressing first: earliest next deadline; rows with none go last, oldest subject first as given. */
-export function byNextDeadline(a: WorkItem, b: WorkItem): number {
+export const PRIORITIES = ['emergency', 'urgent', 'routine'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/**
+ * Most pressing first. Work whose next deadline is passed or close comes before work that can wait; within
+ * that, an emergency (answered within hours) comes before urgent and routine work, however long the routine
+ * work has been overdue, because the harm an emergency risks is the greater; within a priority, earliest
+ * deadline first. Rows with no deadline go last, in the order given (oldest first).
+ */
+export function mostPressingFirst(a: WorkItem, b: WorkItem): number {
+  const band = (item: WorkItem) => ({ overdue: 0, 'due-soon': 0, 'on-time': 1 })[urgencyOfItem(item) ?? 'on-time'] + (nextDeadline(item) ? 0 : 2);
+  const rank = (item: WorkItem) => (item.priority ? PRIORITIES.indexOf(item.priority) : PRIORITIES.length);
   const due = (item: WorkItem) => nextDeadline(item)?.dueAt.getTime() ?? Number.POSITIVE_INFINITY;
-  return due(a) - due(b);
+  return band(a) - band(b) || rank(a) - rank(b) || due(a) - due(b);
 }
 
 /** A row passes the urgency filter when its most pressing deadline has one of the chosen urgencies. */

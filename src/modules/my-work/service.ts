@@ -11,7 +11,7 @@ import { CASE_STATE_NAMES } from '../cases/rules.js';
 import type { CasesService } from '../cases/service.js';
 import type { PeopleService } from '../people/service.js';
 import type { ReferralsService } from '../referrals/service.js';
-import { byNextDeadline, matchesUrgency, QUEUES, REFERRAL_STAGES, type Deadline, type Queue, type Urgency, type WorkFilter, type WorkItem } from './rules.js';
+import { mostPressingFirst, matchesUrgency, PRIORITIES, type Priority, QUEUES, REFERRAL_STAGES, type Deadline, type Queue, type Urgency, type WorkFilter, type WorkItem } from './rules.js';
 
 export type Section = { queue: Queue; items: WorkItem[] };
 export type Work = { asAt: Date; available: Queue[]; sections: Section[] };
@@ -60,6 +60,7 @@ export class MyWork {
     const duty = available.includes('duty') ? await referrals.dutyQueue(actor) : [];
     const allocation = available.includes('allocation') ? await referrals.allocationQueue(actor) : [];
     const referralReferences = new Map([...duty, ...allocation].map((r) => [r.id, r.reference]));
+    const referralPriorities = new Map([...duty, ...allocation].map((r) => [r.id, priorityOf(r.category ?? r.suggestedCategory)]));
     const clocks = groupBySubject([
       ...(await obligations.stillDueOn(db, actor, 'referral', [...referralReferences.keys()])),
       ...(await obligations.stillDueOn(db, actor, 'case', cases.map((c) => c.id))),
@@ -84,6 +85,7 @@ export class MyWork {
       personId: r.personId,
       subject: { type: 'referral', id: r.id, reference: r.reference },
       stage: REFERRAL_STAGES[r.state] ?? r.state,
+      priority: referralPriorities.get(r.id) ?? null,
       deadlines: (clocks.get(r.id) ?? []).map(deadline),
     });
     const rows: Record<Queue, Row[]> = {
@@ -93,6 +95,7 @@ export class MyWork {
         personId: c.personId,
         subject: { type: 'case', id: c.id, reference: c.reference },
         stage: CASE_STATE_NAMES[c.state],
+        priority: null,
         deadlines: (clocks.get(c.id) ?? []).map(deadline),
       })),
       deadlines: near.map((o) => ({
@@ -103,6 +106,7 @@ export class MyWork {
           reference: (o.subjectType === 'case' ? caseReferences : referralReferences).get(o.subjectId) ?? null,
         },
         stage: o.ownerUserId === actor.userId ? 'Yours' : 'Your team’s',
+        priority: o.subjectType === 'referral' ? (referralPriorities.get(o.subjectId) ?? null) : null,
         deadlines: [deadline(o)],
       })),
     };
@@ -116,7 +120,7 @@ export class MyWork {
           .filter((r) => r.personId === null || names.has(r.personId))
           .map(({ personId, ...rest }): WorkItem => ({ ...rest, person: personId ? { id: personId, name: names.get(personId)! } : null }))
           .filter((item) => matchesUrgency(item, filter.urgency))
-          .sort(byNextDeadline),
+          .sort(mostPressingFirst),
       }));
       const seen = new Map<string, Set<Queue>>();
       for (const section of sections) {
@@ -129,6 +133,8 @@ export class MyWork {
     });
   }
 }
+
+const priorityOf = (category: string | null): Priority | null => (PRIORITIES as readonly string[]).includes(category ?? '') ? (category as Priority) : null;
 
 function groupBySubject(rows: ObligationRow[]): Map<string, ObligationRow[]> {
   const bySubject = new Map<string, ObligationRow[]>();
