@@ -41,15 +41,39 @@ describe('passwordProblem', () => {
 
   test('refuses a password containing the local part of the user’s email address', () => {
     const context = { email: 'helen.marsh@riverside-nhs.example' };
-    assert.equal(passwordProblem('my name is helen.marsh ok', context), 'Password must not contain your email address');
-    assert.equal(passwordProblem('HELEN.MARSH walks far', context), 'Password must not contain your email address');
+    assert.equal(passwordProblem('my name is helen.marsh ok', context), 'Password must not contain your email address or any part of it');
+    assert.equal(passwordProblem('HELEN.MARSH walks far', context), 'Password must not contain your email address or any part of it');
+    assert.equal(passwordProblem('walks far with marsh', context), 'Password must not contain your email address or any part of it', 'a part of it is enough');
     assert.equal(passwordProblem('copper kettle orchard', context), null);
     // A very short local part would refuse too much, so it is not checked.
     assert.equal(passwordProblem('copper kettle ab orchard', { email: 'ab@x.example' }), null);
   });
 
-  test('refuses a password containing the name of the service', () => {
-    assert.equal(passwordProblem('my concord password'), 'Password must not contain the name of this service');
+  test('refuses a password containing the name of the service, however it is written', () => {
+    for (const password of ['my concord password', 'CONCORD walks far', 'con-cord kettle orchard', 'kettle C0ncord? no: Con.Cord']) {
+      assert.equal(passwordProblem(password), 'Password must not contain the name of this service (Concord)', password);
+    }
+  });
+
+  test('refuses a password containing any part of the user’s name of 3 letters or more', () => {
+    const context = { name: 'Tom Okafor-Byrne', email: 'tom.okafor@riverside-nhs.example' };
+    for (const password of ['copper tom kettle', 'kettle OKAFOR orchard', 'byrne copper kettle', 'tomokafor kettle']) {
+      assert.equal(passwordProblem(password, { name: context.name }), 'Password must not contain your name or any part of it', password);
+    }
+    assert.equal(passwordProblem('copper kettle orchard', context), null);
+    // Parts shorter than 3 letters would refuse almost everything, so they are not checked.
+    assert.equal(passwordProblem('copper kettle orchard', { name: 'Al Ng' }), null);
+    // Accents do not hide a name: Zoë in "zoe" is still her name.
+    assert.equal(passwordProblem('zoe kettle orchard', { name: 'Zoë Müller' }), 'Password must not contain your name or any part of it');
+    assert.equal(passwordProblem('kettle muller orchard', { name: 'Zoë Müller' }), 'Password must not contain your name or any part of it');
+  });
+
+  test('refuses a password containing the distinctive words of the user’s agency name, not the words every agency shares', () => {
+    const context = { agencyName: 'Riverside NHS Foundation Trust' };
+    assert.equal(passwordProblem('Riverside-2026-kettle', context), 'Password must not contain the name of your organisation');
+    assert.equal(passwordProblem('copper trust kettle foundation', context), null);
+    assert.equal(passwordProblem('Northshire-demo-2026', { agencyName: 'Northshire County Council' }), 'Password must not contain the name of your organisation');
+    assert.equal(passwordProblem('Northshire-demo-2026', { agencyName: 'Harbour Housing' }), null);
   });
 });
 
