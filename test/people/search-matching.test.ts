@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { param, sql } from 'drizzle-orm';
 import { testConcord } from '../support/app.js';
-import { findCandidates, SEARCH_SETTINGS, type SearchCriteria } from '../../src/modules/people/store.js';
+import { EXACT_NAME_BONUS, findCandidates, SEARCH_SETTINGS, type SearchCriteria } from '../../src/modules/people/store.js';
 import { runTransaction } from '../../src/platform/db/database.js';
 import { nameQuery, normaliseName } from '../../src/modules/people/rules.js';
 
@@ -50,7 +50,8 @@ async function everyoneScored(c: SearchCriteria, limit = 20) {
     ? sql`select n.person_id, max(greatest(
             similarity(n.search_family, ${c.family}) + ${best},
             similarity(n.search_given, ${c.family}) + similarity(n.search_family, ${given[0]!}),
-            case when dmetaphone(n.search_family) = dmetaphone(${c.family}) then 0.8 else 0 end + ${best})) as name_score
+            case when dmetaphone(n.search_family) = dmetaphone(${c.family}) then 0.8 else 0 end + ${best})
+            + case when n.search_family = ${c.family} and n.search_given = ${given[0]!} then ${EXACT_NAME_BONUS}::float8 else 0 end) as name_score
           from (select id as person_id, search_given, search_family from person union all select person_id, search_given, search_family from person_alias) n
           where n.search_family % ${c.family} or n.search_given % ${c.family} or n.search_given = any(${variants}) or dmetaphone(n.search_family) = dmetaphone(${c.family})
           group by n.person_id`
@@ -168,4 +169,25 @@ test('with hundreds of family names like the one sought, the people found are st
       assert.deepEqual(exact(await candidates(c, limit)), exact(await everyoneScored(c, limit)), `${name}, ${limit} shown`);
     }
   }
+});
+
+test('among hundreds of people with a common name, its nicknames and likenesses, the exact name fills the list first', async () => {
+  // As at 1,000,000 people: "Jack" scores as much as "John" (a nickname), and Jacks, Johnnys and Smyths sort ahead of Johns.
+  const insert = (given: string, family: string, count: number) =>
+    t.db.execute(sql`insert into person (given_name, family_name, search_given, search_family, created_at, updated_at)
+      select ${given}, ${family}, ${normaliseName(given)}, ${normaliseName(family)}, now(), now() from generate_series(1, ${count})`);
+  await insert('John', 'Smith', 300);
+  await insert('Jack', 'Smith', 40);
+  await insert('Johnny', 'Smith', 40);
+  await insert('John', 'Smyth', 40);
+  await insert('Jon', 'Smith', 40);
+  await insert('John', 'Aardvark', 40);
+  for (const limit of [20, 5]) {
+    const found = await candidates(criteriaFor('John Smith'), limit);
+    assert.equal(found.length, limit);
+    assert.deepEqual(found.map((r) => `${r.givenName} ${r.familyName}`), Array(limit).fill('John Smith'), `${limit} shown`);
+    const c = criteriaFor('John Smith');
+    assert.deepEqual(found.map((r) => [r.id, r.score]), (await everyoneScored(c, limit)).map((r) => [r.id, r.score]), 'as scoring everyone');
+  }
+  assert.ok((await candidates(criteriaFor('Jack Smith'))).every((r) => r.givenName === 'Jack'), 'and the nickname sought exactly finds its own first');
 });

@@ -139,8 +139,15 @@ function givenFeatures(words: SQL, { family, variants }: Sought) {
     ) x`;
 }
 
-/** The name score of a pair of words, from their features (f: family word, g: given word). */
-const pairScore = sql`greatest(f.to_family + g.to_given, g.to_family + f.to_first, f.sound_bonus + g.to_given)`;
+/**
+ * The name score of a pair of words, from their features (f: family word, g: given word). Both words
+ * exactly as sought add EXACT_NAME_BONUS: a nickname ("Jack" for John) or a likeness scores as much as
+ * the name itself, and without it a common name's own people could be crowded out of the list by them.
+ */
+const pairScore = ({ family, first }: Sought) =>
+  sql`(greatest(f.to_family + g.to_given, g.to_family + f.to_first, f.sound_bonus + g.to_given) + case when f.word = ${family} and g.word = ${first} then ${sql.raw(String(EXACT_NAME_BONUS))} else 0 end)`;
+/** Less than any identifier adds (a date of birth adds 3), so an exact name alone outranks only other names. */
+export const EXACT_NAME_BONUS = 0.5;
 /** A pair of words matches when either matches on its own. */
 const pairMatches = sql`(f.matches_alone or g.matches_alone)`;
 /** Below this a name has a word like nothing sought; at or above it, both words are among the words found. */
@@ -173,7 +180,7 @@ function nameCandidates(sought: Sought, limit: number) {
       sql`case when exists (select from given_words where to_family > 0) then similarity(w.word, ${first}) else 0 end`,
     )}),
     name_pairs as materialized (
-      select f.word as family, g.word as given, ${pairScore} as score
+      select f.word as family, g.word as given, ${pairScore(sought)} as score
       from family_words f join given_words g on ${pairMatches}
     ),
     -- Pairs best first, each pair's people in id order: the first rows are the best, ties in name order.
@@ -273,7 +280,7 @@ function nameScores(sought: Sought) {
     family_features as (${familyFeatures(sql`select distinct search_family as word, dmetaphone(search_family) as sound from names`, sought)}),
     given_features as (${givenFeatures(sql`select distinct search_given as word from names`, sought)}),
     matched as (
-      select n.person_id, max(${pairScore}) as name_score
+      select n.person_id, max(${pairScore(sought)}) as name_score
       from names n
       join family_features f on f.word = n.search_family
       join given_features g on g.word = n.search_given
