@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, countRows, lastAuditId, testConcord } from '../support/app.js';
 import { referralApiPaths as api } from '../../src/modules/referrals/paths.js';
+import { openCase } from '../support/casework.js';
 
 // Monday 2 March 2026, 10:00 in London (GMT).
 const t = await testConcord({ now: '2026-03-02T10:00:00Z' });
@@ -180,5 +181,35 @@ describe('intake through the API', () => {
     assert.ok(document.paths['/api/v1/referrals'].post.responses['201']);
     assert.ok(document.paths['/api/v1/referrals/made'].get);
     assert.match(JSON.stringify(document.paths['/api/v1/referrals/{referralId}'].get.responses['200']), /"referrer"/);
+  });
+});
+
+describe('the re-referral rate (REF-7) through the API', () => {
+  test('a team manager reads the share of the last 12 months’ referrals to the team that were re-referrals; a re-referral made now counts', async () => {
+    const since = new Date(t.clock.now());
+    since.setUTCFullYear(since.getUTCFullYear() - 1);
+    const expected = async () => {
+      const { total, re } = (await t.pool.query(`select count(*)::int as total, count(*) filter (where is_re_referral)::int as re from referral where receiving_team_id = $1 and received_at >= $2`, [priya.actor.teamId, since])).rows[0];
+      return { total, reReferrals: re, percent: total ? Math.round((re / total) * 100) : 0 };
+    };
+    const before = ok(await priya.get(api.reReferralRate()));
+    assert.deepEqual(before, await expected());
+    // Someone whose case here closed a month ago is referred again: a re-referral.
+    const opened = await openCase(t, raj.actor, priya.actor, tom.actor, { name: ['Rowena', 'Backagain'] });
+    await t.db.transaction((tx) => t.services.cases.close(tx, { caseId: opened.caseId, at: new Date(t.clock.now().getTime() - 30 * 86_400_000), reason: 'Discharged to the GP' }));
+    const person = opened.referral.personId;
+    const made = ok(await raj.post(api.referrals(), intake({ person: undefined, personId: person })), 201);
+    assert.equal(made.isReReferral, true);
+    const after = ok(await priya.get(api.reReferralRate()));
+    assert.deepEqual(after, await expected());
+    assert.equal(after.reReferrals, before.reReferrals + 1);
+    const document = json(await t.app.inject({ method: 'GET', url: '/api/openapi.json' }));
+    assert.ok(document.paths['/api/v1/referral-settings/re-referral-rate'].get);
+  });
+
+  test('it is a manager’s figure: a care coordinator is refused with 403', async () => {
+    const response = await tom.get(api.reReferralRate());
+    assert.equal(response.statusCode, 403);
+    assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
   });
 });

@@ -36,6 +36,7 @@ export const referralApiPaths = {
   referrals: path('/api/v1/referrals'),
   made: path('/api/v1/referrals/made'),
   settings: path('/api/v1/referral-settings'),
+  reReferralRate: path('/api/v1/referral-settings/re-referral-rate'),
   referral: path('/api/v1/referrals/:referralId'),
   informationRequests: path('/api/v1/referrals/:referralId/information-requests'),
   informationAnswers: path('/api/v1/referrals/:referralId/information-answers'),
