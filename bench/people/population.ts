@@ -9,12 +9,20 @@ import { FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, POSTCODE_DISTRICTS, REFERRAL_REAS
  * comes from random() after setseed(), so two runs generate the same people.
  */
 
-/** Person number n (1…count) always gets the same id, so referrals and the measured searches can pick people by number. */
-export const PERSON_ID_SQL = (n: string) => `md5('person:' || ${n})::uuid`;
-export function personIdOf(n: number): string {
-  const hex = createHash('md5').update(`person:${n}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/**
+ * A deterministic id that is a valid RFC 9562 UUID (version 4 bits, RFC variant), so the API's
+ * response schemas accept it: a bare md5 cast to uuid is not one, and any answer listing it failed.
+ */
+export const idSql = (label: string, n: string) => `overlay(overlay(md5('${label}:' || ${n}) placing '4' from 13) placing '8' from 17)::uuid`;
+export function idOf(label: string, n: number | string): string {
+  const hex = createHash('md5').update(`${label}:${n}`).digest('hex');
+  const valid = `${hex.slice(0, 12)}4${hex.slice(13, 16)}8${hex.slice(17)}`;
+  return `${valid.slice(0, 8)}-${valid.slice(8, 12)}-${valid.slice(12, 16)}-${valid.slice(16, 20)}-${valid.slice(20)}`;
 }
+
+/** Person number n (1…count) always gets the same id, so referrals and the measured searches can pick people by number. */
+export const PERSON_ID_SQL = (n: string) => idSql('person', n);
+export const personIdOf = (n: number) => idOf('person', n);
 
 /**
  * Zipf-like rank for a uniform u in [0, 1): P(rank k) is roughly proportional to k^-s (the inverse
@@ -136,7 +144,7 @@ export async function insertReferrals(client: pg.ClientBase, count: number, peop
                           referrer_name, referrer_organisation, referrer_contact, channel, received_at, reason, presenting_needs,
                           risk_unintentional_self_harm, risk_intentional_self_harm, risk_harm_to_others, risk_abuse_by_others,
                           consent_to_referral, consent_to_share, state, suggested_category, category, is_re_referral, created_at, updated_at)
-    select md5('referral:' || r.n)::uuid, 'REF-' || to_char(r.received_at, 'YYYY') || '-' || lpad((r.n - 1 + $5::int)::text, 6, '0'), ${PERSON_ID_SQL('r.person_n')},
+    select ${idSql('referral', 'r.n')}, 'REF-' || to_char(r.received_at, 'YYYY') || '-' || lpad((r.n - 1 + $5::int)::text, 6, '0'), ${PERSON_ID_SQL('r.person_n')},
            t.team_id, t.agency_id,
            case when ra.agency_id is not null then 'agency' when r.u_source < 0.55 then 'professional' when r.u_source < 0.8 then 'self' else 'family' end,
            ra.agency_id, ra.team_id,
@@ -194,7 +202,7 @@ export async function insertCases(client: pg.ClientBase) {
   await client.query(
     `
     insert into care_case (id, reference, person_id, referral_id, team_id, agency_id, lead_agency_id, coordinator_user_id, state, opened_at, closed_at)
-    select md5('case:' || r.id)::uuid, 'CASE-' || to_char(r.received_at + interval '6 weeks', 'YYYY') || '-' || lpad((row_number() over (order by r.received_at) - 1 + $1::int)::text, 6, '0'),
+    select ${idSql('case', 'r.id')}, 'CASE-' || to_char(r.received_at + interval '6 weeks', 'YYYY') || '-' || lpad((row_number() over (order by r.received_at) - 1 + $1::int)::text, 6, '0'),
            r.person_id, r.id, r.receiving_team_id, r.receiving_agency_id, r.receiving_agency_id, t.coordinator_id,
            case when r.received_at < now() - interval '2 years' then 'closed' else 'open' end,
            r.received_at + interval '6 weeks',
@@ -203,12 +211,12 @@ export async function insertCases(client: pg.ClientBase) {
     where r.state = 'allocated' and not exists (select 1 from bench_demo_referral d where d.id = r.id)`,
     [first],
   );
-  await client.query(`select setval('case_reference_seq', $1 + (select count(*) from care_case where id = md5('case:' || referral_id)::uuid) - 1)`, [first]);
+  await client.query(`select setval('case_reference_seq', $1 + (select count(*) from care_case where id = ${idSql('case', 'referral_id')}) - 1)`, [first]);
   // Only the generated cases: the demo's were opened with their own allocation.
   await client.query(`
     insert into coordinator_allocation (case_id, user_id, reasons, considerations, allocated_at, allocated_by, ended_at)
     select c.id, c.coordinator_user_id, 'Capacity and experience with similar needs', array['expertise'], c.opened_at, c.coordinator_user_id, c.closed_at
-    from care_case c where c.id = md5('case:' || c.referral_id)::uuid`);
+    from care_case c where c.id = ${idSql('case', 'c.referral_id')}`);
 }
 
 /**
