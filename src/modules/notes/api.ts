@@ -8,7 +8,7 @@ import type { RouteSpec } from '../../platform/http/route-table.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { notesApiPaths as api } from './paths.js';
-import { noteInput } from './rules.js';
+import { noteSchema } from './rules.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();
@@ -60,7 +60,7 @@ const noteIdOf = (request: FastifyRequest) => referenceOrNotFound(paramsOf(reque
 
 export function notesApi(services: Services): RouteSpec[] {
   const notes = services.notes;
-  const body = () => noteInput(londonDate(services.clock.now()), INFORMATION_CATEGORIES);
+  const body = () => noteSchema(londonDate(services.clock.now()));
   return [
     endpoint('GET', api.notes.pattern, 'people.view', { action: 'notes.viewed' }, 'The notes on a person’s record your agency may see, newest first (NOTE-1, CON-2)',
       { params: personParams, query: listQuery, response: notesList },

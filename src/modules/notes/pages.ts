@@ -12,7 +12,7 @@ import { refuse } from '../people/api.js';
 import { dateFields, dateItems, readDateInput } from '../people/pages.js';
 import { recordPaths } from '../people/paths.js';
 import { linkedPaths, notesPaths as paths } from './paths.js';
-import { noteInput, TEXT_MAX, TITLE_MAX } from './rules.js';
+import { noteSchema, TEXT_MAX, TITLE_MAX } from './rules.js';
 import type { NoteShown, RecordHeading } from './service.js';
 
 type Values = Record<string, unknown>;
@@ -54,7 +54,7 @@ export function notesPages(services: Services): RouteSpec[] {
   const noteFrom = (request: FastifyRequest) => {
     const form = formOf(request);
     const happenedOn = readDateInput(form, HAPPENED_ON, 'The date it happened');
-    if ('problem' in happenedOn) refuse('NOTES.NOTE_INVALID', [happenedOn.problem], noteInput(today(), INFORMATION_CATEGORIES), { ...form, happenedOn: STAND_IN_DATE });
+    if ('problem' in happenedOn) refuse('NOTES.NOTE_INVALID', [happenedOn.problem], noteSchema(today()), { ...form, happenedOn: STAND_IN_DATE });
     return { ...form, happenedOn: happenedOn.value };
   };
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { correctionRefusal, happenedOnProblem, linesOf, noteInput } from './rules.js';
+import { correctionRefusal, happenedOnProblem, linesOf, noteInput, noteSchema } from './rules.js';
 
 const TODAY = '2026-03-03';
 const input = noteInput(TODAY, ['basic_details', 'mental_health'] as const);
@@ -53,4 +53,14 @@ describe('corrections (NOTE-2)', () => {
       ['c', null, true],
     ]);
   });
+});
+
+test('the note schema is built once a day, and a new day gets a schema that knows the new today', () => {
+  const monday = noteSchema('2026-03-02');
+  assert.equal(noteSchema('2026-03-02'), monday, 'the same schema for every note written that day');
+  const tuesday = noteSchema('2026-03-03');
+  assert.notEqual(tuesday, monday);
+  const note = { category: 'mental_health', title: 'Visit', text: 'Seen at home', happenedOn: '2026-03-03' };
+  assert.equal(monday.safeParse(note).success, false, 'on Monday, Tuesday is in the future');
+  assert.equal(tuesday.safeParse(note).success, true);
 });

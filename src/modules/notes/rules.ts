@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { dailySchema } from '../../platform/daily-schema.js';
+import { INFORMATION_CATEGORIES } from '../../platform/access/sharing-terms.js';
 
 /**
  * Notes on a person's record (NOTE-1, NOTE-2): what a note must hold, and how corrections line up.
- * The information categories are passed in (they are the access platform's words), keeping this pure.
+ * The information categories are the access platform's words (a constant), so this stays pure.
  */
 
 export const TITLE_MAX = 120;
@@ -49,6 +51,9 @@ export const noteInput = <C extends string>(today: string, categories: readonly 
       }),
   });
 export type NoteInput<C extends string = string> = z.infer<ReturnType<typeof noteInput<C>>>;
+
+/** The note schema over every category, as the service, the API and the form use it. */
+export const noteSchema = dailySchema((today: string) => noteInput(today, INFORMATION_CATEGORIES));
 
 export type LineNote = { id: string; corrects: string | null; recordedAt: Date };
 

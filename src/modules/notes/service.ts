@@ -15,7 +15,7 @@ import { parseOrThrow } from '../../platform/validation.js';
 import type { DirectoryService } from '../directory/service.js';
 import { AGENCY_TYPE_NAMES } from '../directory/rules.js';
 import type { PeopleService } from '../people/service.js';
-import { correctionRefusal, linesOf, noteInput } from './rules.js';
+import { correctionRefusal, linesOf, noteSchema } from './rules.js';
 import type { RecordNote } from './schema.js';
 import * as store from './store.js';
 
@@ -171,7 +171,7 @@ export class NotesService {
   }
 
   private parse(input: unknown) {
-    return parseOrThrow(noteInput(londonDate(this.clock.now()), INFORMATION_CATEGORIES), input, 'NOTES.NOTE_INVALID');
+    return parseOrThrow(noteSchema(londonDate(this.clock.now())), input, 'NOTES.NOTE_INVALID');
   }
 
   private signature(actor: Actor) {
