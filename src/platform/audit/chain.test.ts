@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, checkLinks, eventHash, GENESIS_HASH, type ChainedFields, type StoredEvent } from './chain.js';
+import { canonicalJson, checkSeal, eventHash, GENESIS_HASH, makeSeal, ORIGIN, PROBLEMS, sealHash, type ChainedFields } from './chain.js';
 
 function fields(id: number, overrides: Partial<ChainedFields> = {}): ChainedFields {
   return {
@@ -22,18 +23,8 @@ function fields(id: number, overrides: Partial<ChainedFields> = {}): ChainedFiel
   };
 }
 
-/** A correctly linked run of events, as the trail writes them. */
-function run(count: number, start = GENESIS_HASH): StoredEvent[] {
-  const events: StoredEvent[] = [];
-  let prevHash = start;
-  for (let id = 1; id <= count; id++) {
-    const event = fields(id);
-    const hash = eventHash(prevHash, event);
-    events.push({ ...event, prevHash, hash });
-    prevHash = hash;
-  }
-  return events;
-}
+/** Events 1…count, as stored. */
+const events = (count: number) => Array.from({ length: count }, (_, i) => fields(i + 1));
 
 describe('canonicalJson', () => {
   test('sorts object keys at every depth, so key order never changes the text', () => {
@@ -90,66 +81,58 @@ describe('eventHash', () => {
   });
 });
 
-describe('checkLinks', () => {
-  test('passes an intact run and returns the hash the next run must follow', () => {
-    const events = run(5);
-    assert.deepEqual(checkLinks(GENESIS_HASH, events), { head: events[4]!.hash });
+describe('seals', () => {
+  test('a seal chains its events from the head before it, and hashes the seal before it', () => {
+    const first = makeSeal(ORIGIN, events(3), 3);
+    assert.deepEqual(first.eventIds, [1, 2, 3]);
+    assert.equal(first.eventHashes[0], eventHash(GENESIS_HASH, fields(1)));
+    assert.equal(first.eventHashes[2], eventHash(first.eventHashes[1]!, fields(3)));
+    assert.equal(first.headHash, first.eventHashes[2]);
+    const second = makeSeal(first, [fields(5)], 6);
+    assert.deepEqual([second.id, second.afterEventId, second.throughEventId, second.prevHead, second.prevSealHash], [2, 3, 6, first.headHash, first.sealHash]);
+    assert.equal(second.eventHashes[0], eventHash(first.headHash, fields(5)), 'the chain runs on across seals');
   });
 
-  test('passes an empty run, leaving the head where it was', () => {
-    assert.deepEqual(checkLinks('a'.repeat(64), []), { head: 'a'.repeat(64) });
+  test('the seal hash is the text the migration hashes in SQL', () => {
+    const seal = { id: 1, afterEventId: 0, throughEventId: 2, eventCount: 2, prevHead: GENESIS_HASH, headHash: 'b'.repeat(64), prevSealHash: GENESIS_HASH };
+    const text = `${GENESIS_HASH}|1|0|2|2|${GENESIS_HASH}|${'b'.repeat(64)}`; // concat_ws('|', …) in 0014_audit_sealed_chain.sql
+    assert.equal(sealHash(seal), createHash('sha256').update(text).digest('hex'));
   });
 
-  test('checks a run that continues from an earlier one', () => {
-    const events = run(6);
-    const first = checkLinks(GENESIS_HASH, events.slice(0, 3));
-    assert.ok('head' in first);
-    assert.deepEqual(checkLinks(first.head, events.slice(3)), { head: events[5]!.hash });
-    const wrongStart = checkLinks(GENESIS_HASH, events.slice(3));
-    assert.ok('broken' in wrongStart);
-    assert.equal(wrongStart.broken.id, 4);
+  test('an intact seal has no problems, whatever order its events are read in', () => {
+    const seal = makeSeal(ORIGIN, events(4), 4);
+    assert.deepEqual(checkSeal(ORIGIN, seal, events(4).reverse()), []);
   });
 
-  test('finds an altered event: its contents no longer match its hash', () => {
-    const events = run(5);
-    events[2] = { ...events[2]!, details: { ...events[2]!.details, eventsShown: 999 } };
-    const outcome = checkLinks(GENESIS_HASH, events);
-    assert.ok('broken' in outcome);
-    assert.equal(outcome.broken.id, 3);
-    assert.match(outcome.broken.problem, /altered/);
+  test('names every tampered event of a seal, each in its own way', () => {
+    const seal = makeSeal(ORIGIN, events(8), 8);
+    const stored = events(8);
+    stored[1] = { ...stored[1]!, actorName: 'Someone Else' }; // 2 altered
+    stored.splice(3, 1); // 4 removed
+    const [five, six] = [stored.find((e) => e.id === 5)!, stored.find((e) => e.id === 6)!];
+    stored[stored.indexOf(five)] = { ...six, id: 5 }; // 5 and 6 reordered: each holds the other's contents
+    stored[stored.indexOf(six)] = { ...five, id: 6 };
+    stored.push(fields(7, { action: 'forged' })); // a forged copy sharing 7's number
+    assert.deepEqual(checkSeal(ORIGIN, seal, stored), [
+      { id: 2, problem: PROBLEMS.altered },
+      { id: 4, problem: PROBLEMS.removed },
+      { id: 5, problem: PROBLEMS.altered },
+      { id: 6, problem: PROBLEMS.altered },
+      { id: 7, problem: PROBLEMS.inserted },
+    ]);
   });
 
-  test('finds an altered event whose hash was recomputed: the next event no longer follows it', () => {
-    const events = run(5);
-    const altered = { ...events[1]!, actorName: 'Someone Else' };
-    events[1] = { ...altered, hash: eventHash(altered.prevHash, altered) };
-    const outcome = checkLinks(GENESIS_HASH, events);
-    assert.ok('broken' in outcome);
-    assert.equal(outcome.broken.id, 3);
-    assert.match(outcome.broken.problem, /removed, inserted or reordered/);
+  test('an event that was never sealed, in a sealed range, is named as inserted', () => {
+    const seal = makeSeal(ORIGIN, [fields(1), fields(3)], 3);
+    assert.deepEqual(checkSeal(ORIGIN, seal, [fields(1), fields(2), fields(3)]), [{ id: 2, problem: PROBLEMS.inserted }]);
   });
 
-  test('finds a removed event: the one after the gap does not follow the one before it', () => {
-    const events = run(5);
-    events.splice(2, 1);
-    const outcome = checkLinks(GENESIS_HASH, events);
-    assert.ok('broken' in outcome);
-    assert.equal(outcome.broken.id, 4);
-    assert.match(outcome.broken.problem, /removed, inserted or reordered/);
-  });
-
-  test('finds reordered events', () => {
-    const events = run(5);
-    [events[1], events[2]] = [events[2]!, events[1]!];
-    const outcome = checkLinks(GENESIS_HASH, events);
-    assert.ok('broken' in outcome);
-    assert.equal(outcome.broken.id, 3, 'the first event out of place');
-    assert.match(outcome.broken.problem, /reordered/);
-  });
-
-  test('finds the first event removed from the start of the chain', () => {
-    const outcome = checkLinks(GENESIS_HASH, run(4).slice(1));
-    assert.ok('broken' in outcome);
-    assert.equal(outcome.broken.id, 2);
+  test('a seal that was altered, or does not follow the one before, is named at its first event', () => {
+    const first = makeSeal(ORIGIN, events(2), 2);
+    const second = makeSeal(first, [fields(3)], 3);
+    assert.match(checkSeal(ORIGIN, { ...first, throughEventId: 9 }, events(2))[0]!.problem, /seal 1, which begins here, no longer matches its hash/);
+    assert.match(checkSeal(ORIGIN, second, [fields(3)])[0]!.problem, /seal 2, which begins here, does not follow seal 0/);
+    const forgedBefore = makeSeal(ORIGIN, [fields(1, { action: 'forged' })], 2);
+    assert.deepEqual(checkSeal(forgedBefore, { ...second, id: 2 }, [fields(3)]), [{ id: 3, problem: PROBLEMS.seal(2, 'does not follow the seal before it') }]);
   });
 });
