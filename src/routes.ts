@@ -3,6 +3,7 @@ import { hasPermission } from './platform/access/decide.js';
 import { signInRoutes } from './platform/auth/routes.js';
 import type { RouteSpec } from './platform/http/route-table.js';
 import { systemRoutes } from './platform/http/system-routes.js';
+import { IdempotentRequests, withIdempotency } from './platform/http/idempotency.js';
 import { myWorkRoutes } from './modules/my-work/routes.js';
 import { directoryRoutes } from './modules/directory/routes.js';
 import { peopleRoutes } from './modules/people/routes.js';
@@ -42,7 +43,8 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...auditRoutes(services),
   ];
   routes.push(...systemRoutes(pool, () => routes));
-  return routes;
+  // Every API POST takes an Idempotency-Key, so a client may retry one safely.
+  return withIdempotency(routes, new IdempotentRequests(services.db, services.clock));
 }
 
 /** The main menu for this actor; an auditor sees how many access alerts wait for review. */

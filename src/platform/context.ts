@@ -1,7 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Transaction } from './db/database.js';
 
 /** What is known about the request being served, wherever the code is that serves it. */
-export type RequestContext = { requestId: string; sourceIp: string | null };
+export type RequestContext = {
+  requestId: string;
+  sourceIp: string | null;
+  /**
+   * Work that must commit or roll back with every transaction this request runs, given the
+   * transaction's result (an Idempotency-Key's stored answer). It runs last, before the commit.
+   */
+  beforeCommit?: (tx: Transaction, result: unknown) => Promise<void>;
+};
 
 const storage = new AsyncLocalStorage<RequestContext>();
 

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle, NodePgSession, NodePgTransaction, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
+import { currentRequest } from '../context.js';
 
 export type Database = NodePgDatabase & { $client: pg.Pool };
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -67,6 +68,8 @@ export async function runTransaction<T>(db: Database, settings: TransactionSetti
     await client.query(['begin;', ...set].join('\n'));
     const tx = new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) as unknown as Transaction;
     const { result, last } = await work(tx);
+    // The request's own part of every transaction (an Idempotency-Key stored with the change it made: platform/http/idempotency.ts).
+    await currentRequest()?.beforeCommit?.(tx, result);
     await client.query(last ? `${last};\ncommit` : 'commit');
     return result;
   } catch (error) {

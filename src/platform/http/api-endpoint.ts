@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../access/actor.js';
 import type { Permission } from '../access/policy.js';
 import { actorOf } from './request-actor.js';
+import { answersFromResult, type StoredAnswer } from './idempotency.js';
 import type { ApiDescription, RouteSpec } from './route-table.js';
 
 export type ApiCall = (request: FastifyRequest, actor: Actor) => Promise<unknown>;
@@ -31,21 +32,19 @@ export function apiEndpoints(tags: string[], defaults: { location?: (body: { id:
     location: ((body: { id: string }) => string) | undefined = defaults.location,
   ): RouteSpec {
     const status = description.successStatus ?? 200;
-    return {
-      method,
-      url,
-      access: { permission },
-      audit,
-      kind: 'api',
-      summary,
-      api: { tags, ...description },
-      handler: async (request, reply) => {
-        const result = await call(request, actorOf(request));
-        if (status === 204) return reply.code(204).send();
-        const body = description.response ? description.response.parse(onTheWire(result)) : result;
-        if (status === 201 && location) reply.header('location', location(body as { id: string }));
-        return reply.code(status).send(body);
-      },
+    // One way from the service's result to the answer, for the reply and for a retry's stored copy.
+    const answerOf = (result: unknown): StoredAnswer => {
+      if (status === 204) return { status, body: null, location: null };
+      const body = description.response ? description.response.parse(onTheWire(result)) : result;
+      return { status, body, location: status === 201 && location ? location(body as { id: string }) : null };
     };
+    const handler: RouteSpec['handler'] = async (request, reply) => {
+      const answer = answerOf(await call(request, actorOf(request)));
+      if (answer.status === 204) return reply.code(204).send();
+      if (answer.location) reply.header('location', answer.location);
+      return reply.code(answer.status).send(answer.body);
+    };
+    answersFromResult(handler, answerOf);
+    return { method, url, access: { permission }, audit, kind: 'api', summary, api: { tags, ...description }, handler };
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '../access/policy.js';
+import { IDEMPOTENCY_KEY_HOURS } from './idempotency.js';
 import type { RouteSpec } from './route-table.js';
 
 const problemSchema = {
@@ -27,6 +28,17 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   return rest;
 }
 
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    `Makes a retry safe: the first answer is kept for ${IDEMPOTENCY_KEY_HOURS} hours with the change it made, and a retry with the same key ` +
+    'gets it again (same status and body, with `Idempotent-Replayed: true`) without acting twice. The same key with a different ' +
+    'method, address or body is refused (422); a key is yours alone. 1 to 255 printable ASCII characters: a new UUID per request is a good choice.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+};
+
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(routes: RouteSpec[]) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -41,6 +53,7 @@ export function buildOpenApiDocument(routes: RouteSpec[]) {
         parameters.push({ name, in: location, required: location === 'path' || (shape.required ?? []).includes(name), schema: property });
       }
     }
+    if (route.method === 'POST') parameters.push(IDEMPOTENCY_KEY_PARAMETER);
     const permission = 'permission' in route.access ? route.access.permission : null;
     const success = String(route.api.successStatus ?? 200);
     paths[path] ??= {};
@@ -60,6 +73,7 @@ export function buildOpenApiDocument(routes: RouteSpec[]) {
         403: problem('Your role or agency does not allow this'),
         404: problem('Not found, or not yours to see'),
         409: problem('Conflicts with the current state (a duplicate, or it changed since you read it)'),
+        ...(route.method === 'POST' ? { 422: problem('The Idempotency-Key was used before for a different request') } : {}),
       },
       security: permission ? [{ bearerAuth: [] }] : [],
     };

@@ -7,6 +7,7 @@ export const PERIODIC_TASKS = {
   'obligations.mark-breached': { everyMinutes: 1 },
   'sessions.purge-expired': { everyMinutes: 5 },
   'rate-limits.purge-old': { everyMinutes: 5 },
+  'idempotency-keys.purge-expired': { everyMinutes: 60 },
   'access.many-records': { everyMinutes: 5 },
   'audit.verify-chain': { everyMinutes: 24 * 60 },
 } as const;

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { purgeOldWindows } from '../auth/rate-limit.js';
+import { IdempotentRequests } from '../http/idempotency.js';
 import type { Services } from '../../services.js';
 import { job, scheduleRun } from './schema.js';
 import { nextDue, PERIODIC_TASKS, retryDelayMs, type JobPayload, type PeriodicTask } from './schedule.js';
@@ -36,6 +37,9 @@ async function runPeriodic(services: WorkerServices, task: PeriodicTask): Promis
       return;
     case 'rate-limits.purge-old':
       await purgeOldWindows(services.db, services.clock);
+      return;
+    case 'idempotency-keys.purge-expired':
+      await new IdempotentRequests(services.db, services.clock).purgeExpired();
       return;
     case 'audit.verify-chain':
       await services.audit.verify('Concord (nightly check)');
