@@ -16,7 +16,7 @@ export async function serve(config: Config, options: { demoIfEmpty?: boolean } =
   const database = await openDatabase(config, (line) => log.debug({ postgres: line }));
   const { app, services } = await buildConcord(database, systemClock, config, loggerOptions(config.logLevel));
   const demo = options.demoIfEmpty ? await loadDemoPartnershipIfEmpty(services) : null;
-  const worker = config.worker.enabled ? startWorker(services, config.worker.intervalSeconds, log) : null;
+  const worker = config.worker.enabled ? startWorker(services, config.worker, log) : null;
   const address = await app.listen({ host: config.host, port: config.port });
   const readyMs = Math.round(performance.now() - startedAt);
   log.info({ readyMs }, 'Concord is ready');

@@ -6,6 +6,7 @@ import type { RouteSpec } from '../http/route-table.js';
 import { actorOf } from '../http/request-actor.js';
 import { fieldErrorsOf, parseOrThrow } from '../validation.js';
 import type { auditEvent } from './schema.js';
+import type { Unsealed } from './sealer.js';
 import type { AuditFilters, VerificationResult } from './trail.js';
 
 export const auditPaths = {
@@ -165,10 +166,21 @@ function olderEventsHref(query: AuditQuery, nextBeforeId: number | null): string
   return `${auditPaths.trail}?${new URLSearchParams({ ...filtersUsed(query), beforeId: String(nextBeforeId) })}`;
 }
 
-export function describeVerification(result: Pick<VerificationResult, 'intact' | 'eventsChecked' | 'firstBroken'>): string {
+export function describeVerification(result: Pick<VerificationResult, 'intact' | 'eventsChecked' | 'firstBroken' | 'brokenCount'>): string {
   if (result.intact) return `The audit chain is intact: ${result.eventsChecked} events checked.`;
-  return `The audit chain is broken at event ${result.firstBroken!.id}: ${result.firstBroken!.problem}. Tell your information governance lead.`;
+  const others = result.brokenCount > 1 ? ` It is broken at ${result.brokenCount - 1} more ${result.brokenCount === 2 ? 'place' : 'places'}, listed on the audit trail page.` : '';
+  return `The audit chain is broken at event ${result.firstBroken!.id}: ${result.firstBroken!.problem}.${others} Tell your information governance lead.`;
 }
+
+/** The unsealed window as auditors see it: how many events wait to be sealed, and how long the oldest has waited. */
+export function unsealedWindow(unsealed: Unsealed, now: Date) {
+  return { events: unsealed.events, oldestAt: unsealed.oldestAt, oldestAgeSeconds: unsealed.oldestAt ? Math.max(0, Math.round((now.getTime() - unsealed.oldestAt.getTime()) / 1000)) : null };
+}
+
+/** "Check everything" on the page or `full=true` in the API: every seal from the first, not only those since the last check. */
+const verifyOptions = z.object({
+  full: z.preprocess(blankAsMissing, z.enum(['true', 'false'], { error: 'Full must be true or false' }).optional()),
+});
 
 // ---- API shapes ----------------------------------------------------------------------------
 
@@ -182,8 +194,6 @@ const apiEvent = z.object({
   personId: z.string().nullable(),
   requestId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
-  prevHash: z.string().describe('The hash of the event before it: the link a chain check follows'),
-  hash: z.string(),
 });
 
 const apiEventPage = z.object({
@@ -191,12 +201,27 @@ const apiEventPage = z.object({
   nextBeforeId: z.number().int().nullable().describe('Pass as beforeId for the next, older page; null when there is none'),
 });
 
+const apiBreak = z.object({ id: z.number().int().describe('The event, or 0 for a record of a chain check'), problem: z.string() });
+const apiUnsealed = z
+  .object({
+    events: z.number().int(),
+    oldestAt: z.string().nullable(),
+    oldestAgeSeconds: z.number().int().nullable(),
+  })
+  .describe('Events written but not yet sealed into the chain, which no check covers yet');
+
 const apiVerificationResult = z.object({
   intact: z.boolean(),
-  eventsChecked: z.number().int(),
-  firstBroken: z.object({ id: z.number().int(), problem: z.string() }).nullable(),
-  headHash: z.string().nullable().describe('The hash of the newest event, when the chain is intact'),
+  eventsChecked: z.number().int().describe('Sealed events checked by this run'),
+  firstBroken: apiBreak.nullable(),
+  broken: z.array(apiBreak).describe('Every broken event found, in order, up to 100'),
+  brokenCount: z.number().int(),
+  full: z.boolean().describe('False when the check continued from the last intact one'),
+  continuedFrom: z.object({ checkedAt: z.string(), throughSealId: z.number().int() }).nullable(),
+  throughSealId: z.number().int(),
+  headHash: z.string().nullable().describe('The hash of the newest sealed event, when the chain is intact'),
   checkedAt: z.string(),
+  unsealed: apiUnsealed,
 });
 
 const apiLatestVerification = z.object({
@@ -209,9 +234,14 @@ const apiLatestVerification = z.object({
       firstBrokenId: z.number().int().nullable(),
       problem: z.string().nullable(),
       headHash: z.string().nullable(),
+      fullCheck: z.boolean(),
+      brokenCount: z.number().int(),
+      broken: z.array(apiBreak),
+      throughSealId: z.number().int().nullable(),
     })
     .nullable()
     .describe('Null when the chain has never been checked'),
+  unsealed: apiUnsealed,
 });
 
 function toApiEvent(event: StoredEvent): z.infer<typeof apiEvent> {
@@ -225,8 +255,6 @@ function toApiEvent(event: StoredEvent): z.infer<typeof apiEvent> {
     personId: event.personId,
     requestId: event.requestId,
     details: event.details,
-    prevHash: event.prevHash,
-    hash: event.hash,
   };
 }
 
@@ -234,7 +262,11 @@ function toApiEvent(event: StoredEvent): z.infer<typeof apiEvent> {
 
 export function auditRoutes(services: Services): RouteSpec[] {
   const { audit } = services;
-  const verifyFor = (actor: Actor) => audit.verifyAndRecord(auditActorOf(actor), actor.name);
+  const verifyFor = (actor: Actor, input: unknown) => {
+    const { full } = parseOrThrow(verifyOptions, input ?? {}, 'AUDIT.VERIFY_OPTIONS_INVALID');
+    return audit.verifyAndRecord(auditActorOf(actor), actor.name, { full: full === 'true' });
+  };
+  const unsealedNow = async () => unsealedWindow(await audit.unsealed(), services.clock.now());
 
   return [
     {
@@ -247,9 +279,9 @@ export function auditRoutes(services: Services): RouteSpec[] {
       handler: async (request, reply) => {
         const actor = actorOf(request);
         const typed = (request.query ?? {}) as Record<string, unknown>;
-        const [actions, latest] = await Promise.all([audit.knownActions(), audit.latestVerification()]);
+        const [actions, latest, unsealed] = await Promise.all([audit.knownActions(), audit.latestVerification(), unsealedNow()]);
         const chosen = typeof typed.action === 'string' && typed.action && !actions.includes(typed.action) ? [typed.action] : [];
-        const common = { actions: [...chosen, ...actions], latest, values: typed, paths: auditPaths };
+        const common = { actions: [...chosen, ...actions], latest, unsealed, values: typed, paths: auditPaths };
         const parsed = auditQuery.safeParse(typed);
         // Nothing is read when the filters cannot be understood, so nothing is audited either.
         if (!parsed.success) return reply.view('audit/trail.njk', { ...common, errors: fieldErrorsOf(parsed.error) }, 400);
@@ -269,9 +301,9 @@ export function auditRoutes(services: Services): RouteSpec[] {
       access: { permission: 'audit.view' },
       audit: { action: 'audit.verified' },
       kind: 'page',
-      summary: 'Check every link of the audit chain now',
+      summary: 'Check the audit chain now: since the last check, or all of it',
       handler: async (request, reply) => {
-        const result = await verifyFor(actorOf(request));
+        const result = await verifyFor(actorOf(request), request.body);
         return reply.redirectWithNotice(auditPaths.trail, describeVerification(result), result.intact ? 'success' : 'important');
       },
     },
@@ -295,16 +327,23 @@ export function auditRoutes(services: Services): RouteSpec[] {
       access: { permission: 'audit.view' },
       audit: { action: 'audit.verified' },
       kind: 'api',
-      summary: 'Check every link of the audit chain now',
-      api: { tags: ['Audit'], response: apiVerificationResult },
+      summary: 'Check the audit chain now: since the last intact check, or all of it with full=true',
+      api: { tags: ['Audit'], query: verifyOptions, response: apiVerificationResult },
       handler: async (request) => {
-        const result = await verifyFor(actorOf(request));
+        const result = await verifyFor(actorOf(request), request.query);
+        const unsealed = unsealedWindow(result.unsealed, result.checkedAt);
         return {
           intact: result.intact,
           eventsChecked: result.eventsChecked,
           firstBroken: result.firstBroken,
+          broken: result.broken,
+          brokenCount: result.brokenCount,
+          full: result.full,
+          continuedFrom: result.continuedFrom ? { ...result.continuedFrom, checkedAt: result.continuedFrom.checkedAt.toISOString() } : null,
+          throughSealId: result.throughSealId,
           headHash: result.intact ? result.headHash : null,
           checkedAt: result.checkedAt.toISOString(),
+          unsealed: { ...unsealed, oldestAt: unsealed.oldestAt?.toISOString() ?? null },
         };
       },
     },
@@ -317,10 +356,14 @@ export function auditRoutes(services: Services): RouteSpec[] {
       summary: 'The latest check of the audit chain',
       api: { tags: ['Audit'], response: apiLatestVerification },
       handler: async () => {
-        const latest = await audit.latestVerification();
-        if (!latest) return { verification: null };
-        const { id: _id, checkedAt, ...rest } = latest;
-        return { verification: { ...rest, checkedAt: checkedAt.toISOString() } };
+        const [latest, window] = await Promise.all([audit.latestVerification(), unsealedNow()]);
+        const unsealed = { ...window, oldestAt: window.oldestAt?.toISOString() ?? null };
+        if (!latest) return { verification: null, unsealed };
+        const { checkedAt, checkedBy, eventsChecked, intact, firstBrokenId, problem, headHash, fullCheck, brokenCount, broken, throughSealId } = latest;
+        return {
+          verification: { checkedAt: checkedAt.toISOString(), checkedBy, eventsChecked, intact, firstBrokenId, problem, headHash, fullCheck, brokenCount, broken, throughSealId },
+          unsealed,
+        };
       },
     },
   ];

@@ -1,10 +1,11 @@
-import { and, desc, eq, getTableColumns, gte, ilike, lt, lte, or, sql, asc, gt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, ilike, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Clock } from '../clocks/clock.js';
 import { currentRequest } from '../context.js';
 import pg from 'pg';
 import { prepare, runTransaction, type Database, type Queryable, type Transaction, type TransactionSettings } from '../db/database.js';
 import { auditEvent, auditVerification } from './schema.js';
-import { checkLinks, eventHash, GENESIS_HASH, type ChainBreak } from './chain.js';
+import { addPartitionsAhead, sealPending, unsealedEvents } from './sealer.js';
+import { verifyChain, type VerificationResult } from './verifier.js';
 
 /** Who is acting, as the audit trail records them. Null for the system or an anonymous caller. */
 export type AuditActor = { userId: string; name: string; agencyId: string | null; teamId: string | null } | null;
@@ -29,29 +30,28 @@ export type AuditFilters = {
   beforeId?: number;
 };
 
-export type VerificationResult = {
-  intact: boolean;
-  eventsChecked: number;
-  firstBroken: ChainBreak | null;
-  headHash: string;
-  checkedAt: Date;
-};
+export type { VerificationResult } from './verifier.js';
 
-// Every writer takes this lock before reading the chain's head, so links are made one at a time.
-const CHAIN_LOCK = 724_110_002;
+/** How long a check waits for transactions older than it to end before sealing what they may hold. */
+const SEAL_WAIT_MS = 5000;
 
-const eventColumns = Object.entries(getTableColumns(auditEvent));
+const eventColumns = Object.entries(getTableColumns(auditEvent)).filter(([key]) => key !== 'id' && key !== 'xid');
+const names = sql.join(eventColumns.map(([, column]) => sql.identifier(column.name)), sql`, `);
 /**
  * Every event of a transaction in one insert, their rows as one JSON value: a search records
  * twenty-odd events, and binding each value as a parameter of its own cost more than writing them.
- * The JSON goes in as a literal, so that the insert is sent with the commit.
+ * The JSON goes in as a literal, so that the insert is sent with the commit. No lock: the sealer
+ * chains the events later. The transaction's xid is taken (in the subquery) before the ids are,
+ * which is what lets the sealer know when every id up to a point is final (see sealer.ts).
  */
 const insertEvents = prepare(sql`
-  insert into ${auditEvent} (${sql.join(eventColumns.map(([, column]) => sql.identifier(column.name)), sql`, `)})
-  select ${sql.join(eventColumns.map(([, column]) => sql.identifier(column.name)), sql`, `)}
-  from jsonb_to_recordset(${sql.placeholder('events')}::jsonb)
-    as e(${sql.join(eventColumns.map(([, column]) => sql`${sql.identifier(column.name)} ${sql.raw(column.getSQLType())}`), sql`, `)})`);
-const VERIFY_BATCH = 5000;
+  insert into ${auditEvent} (id, xid, ${names})
+  select nextval('audit_event_id_seq'), x.xid, ${names}
+  from (select pg_current_xact_id() as xid offset 0) x,
+    rows from (jsonb_to_recordset(${sql.placeholder('events')}::jsonb)
+      as (${sql.join(eventColumns.map(([, column]) => sql`${sql.identifier(column.name)} ${sql.raw(column.getSQLType())}`), sql`, `)}))
+    with ordinality as e(${names}, ord)
+  order by e.ord`);
 
 export class AuditTrail {
   constructor(
@@ -69,7 +69,7 @@ export class AuditTrail {
       const pending: AuditEventInput[] = [];
       const result = await work(tx, (event) => pending.push(event));
       if (pending.length === 0) return { result };
-      const events = await this.link(tx, actor, pending);
+      const events = this.rowsOf(actor, pending);
       return { result, last: insertEvents.sql.replace('$1', () => pg.escapeLiteral(events)) };
     });
   }
@@ -79,91 +79,49 @@ export class AuditTrail {
     await this.transaction(actor, async (_tx, record) => events.forEach(record));
   }
 
-  /**
-   * Links events onto the chain, under its lock (held until the transaction ends): their ids, the
-   * hash of each over the one before, as the JSON rows insertEvents takes.
-   */
-  private async link(tx: Transaction, actor: AuditActor, events: AuditEventInput[]): Promise<string> {
+  /** The events as the JSON rows insertEvents takes. */
+  private rowsOf(actor: AuditActor, events: AuditEventInput[]): string {
     const request = currentRequest();
-    // The lock and the read of the chain's head are two statements, sent together (no parameters, so
-    // in one message): a statement's snapshot is taken before it runs, so the head must be read by the
-    // statement after the lock, or an event committed while we waited would be missed. The ids for
-    // every event are taken under the lock too, so they follow the chain's order; then one insert.
-    const [, next] = (await tx.execute(
-      sql.raw(`select pg_advisory_xact_lock(${CHAIN_LOCK});
-        select (select hash from audit_event order by id desc limit 1) as head,
-               array(select nextval(pg_get_serial_sequence('audit_event', 'id'))::text from generate_series(1, ${events.length})) as ids`),
-    )) as unknown as [unknown, { rows: { head: string | null; ids: string[] }[] }];
-    const { head, ids } = next.rows[0]!;
-    let prevHash = head ?? GENESIS_HASH;
-    const occurredAt = this.clock.now();
-    const sequence = ids.map(Number).sort((a, b) => a - b);
-    const rows = events.map((input, index) => {
-      const fields = {
-        id: sequence[index]!,
-        occurredAt,
-        actorUserId: actor?.userId ?? null,
-        actorName: actor?.name ?? null,
-        actorAgencyId: actor?.agencyId ?? null,
-        actorTeamId: actor?.teamId ?? null,
+    const occurredAt = this.clock.now().toISOString();
+    return JSON.stringify(
+      events.map((input) => ({
+        occurred_at: occurredAt,
+        actor_user_id: actor?.userId ?? null,
+        actor_name: actor?.name ?? null,
+        actor_agency_id: actor?.agencyId ?? null,
+        actor_team_id: actor?.teamId ?? null,
         action: input.action,
         outcome: input.outcome ?? 'success',
-        subjectType: input.subject?.type ?? null,
-        subjectId: input.subject?.id ?? null,
-        personId: input.personId ?? null,
-        requestId: request?.requestId ?? null,
-        sourceIp: request?.sourceIp ?? null,
+        subject_type: input.subject?.type ?? null,
+        subject_id: input.subject?.id ?? null,
+        person_id: input.personId ?? null,
+        request_id: request?.requestId ?? null,
+        source_ip: request?.sourceIp ?? null,
         details: input.details ?? {},
-      };
-      const hash = eventHash(prevHash, fields);
-      const row = { ...fields, prevHash, hash };
-      prevHash = hash;
-      return row;
-    });
-    return JSON.stringify(rows.map((row) => Object.fromEntries(eventColumns.map(([key, column]) => [column.name, row[key as keyof typeof row]]))));
+      })),
+    );
   }
 
-  /** Re-computes every link of the chain, oldest first, and records the result. */
-  async verify(checkedBy: string): Promise<VerificationResult> {
-    let expectedPrev = GENESIS_HASH;
-    let afterId = 0;
-    let checked = 0;
-    let firstBroken: ChainBreak | null = null;
-    for (;;) {
-      const batch = await this.db
-        .select()
-        .from(auditEvent)
-        .where(gt(auditEvent.id, afterId))
-        .orderBy(asc(auditEvent.id))
-        .limit(VERIFY_BATCH);
-      if (batch.length === 0) break;
-      const outcome = checkLinks(expectedPrev, batch);
-      if ('broken' in outcome) {
-        firstBroken = outcome.broken;
-        checked += batch.findIndex((e) => e.id === outcome.broken.id) + 1;
-        break;
-      }
-      checked += batch.length;
-      expectedPrev = outcome.head;
-      afterId = batch[batch.length - 1]!.id;
-    }
-    const result: VerificationResult = {
-      intact: firstBroken === null,
-      eventsChecked: checked,
-      firstBroken,
-      headHash: expectedPrev,
-      checkedAt: this.clock.now(),
-    };
-    await this.db.insert(auditVerification).values({
-      checkedAt: result.checkedAt,
-      checkedBy,
-      eventsChecked: checked,
-      intact: result.intact,
-      firstBrokenId: firstBroken?.id ?? null,
-      problem: firstBroken?.problem ?? null,
-      headHash: result.intact ? expectedPrev : null,
-    });
-    return result;
+  /** Seals what can be sealed now (the worker does this every few seconds; a check does it first). */
+  seal(waitMs = SEAL_WAIT_MS) {
+    return sealPending(this.db, this.clock, waitMs);
+  }
+
+  unsealed() {
+    return unsealedEvents(this.db);
+  }
+
+  addPartitionsAhead() {
+    return addPartitionsAhead(this.db, this.clock);
+  }
+
+  /**
+   * Seals what it can, then checks the sealed chain from the last intact checkpoint (every seal and
+   * every event, when `full`), and records the check as the next checkpoint.
+   */
+  async verify(checkedBy: string, options: { full?: boolean } = {}): Promise<VerificationResult> {
+    await this.seal();
+    return verifyChain(this.db, this.clock, checkedBy, options);
   }
 
   /**
@@ -171,15 +129,16 @@ export class AuditTrail {
    * outside the chain, so the check also leaves an `audit.verified` event in it; a broken chain is
    * recorded as a failure, so it stands out when auditors filter the trail.
    */
-  async verifyAndRecord(actor: AuditActor, checkedBy: string): Promise<VerificationResult> {
-    const result = await this.verify(checkedBy);
+  async verifyAndRecord(actor: AuditActor, checkedBy: string, options: { full?: boolean } = {}): Promise<VerificationResult> {
+    const result = await this.verify(checkedBy, options);
     await this.recordNow(actor, {
       action: 'audit.verified',
       outcome: result.intact ? 'success' : 'failure',
       details: {
         intact: result.intact,
         eventsChecked: result.eventsChecked,
-        ...(result.firstBroken ? { firstBrokenId: result.firstBroken.id, problem: result.firstBroken.problem } : {}),
+        full: result.full,
+        ...(result.firstBroken ? { firstBrokenId: result.firstBroken.id, problem: result.firstBroken.problem, brokenCount: result.brokenCount } : {}),
       },
     });
     return result;

@@ -111,8 +111,43 @@ export async function workOnce(services: WorkerServices, log?: Logger): Promise<
   return { periodic, jobs };
 }
 
-/** The worker loop: a pass every `intervalSeconds`, and a clean stop that waits for the pass in progress. */
-export function startWorker(services: WorkerServices, intervalSeconds: number, log: Logger) {
+/**
+ * The sealer: chains new audit events every `sealSeconds`, which bounds how long an event stays
+ * unsealed. Its own loop, because the worker's pass may take longer than that. Partitions for the
+ * coming months are made at start and every hour.
+ */
+export function startSealer(services: Pick<WorkerServices, 'audit'>, sealSeconds: number, log: Logger) {
+  let current: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  let partitionsDueAt = 0;
+  const tick = () => {
+    if (stopped) return;
+    current = current.then(async () => {
+      try {
+        if (Date.now() >= partitionsDueAt) {
+          await services.audit.addPartitionsAhead();
+          partitionsDueAt = Date.now() + 60 * 60_000;
+        }
+        await services.audit.seal(sealSeconds * 1000);
+      } catch (error) {
+        log.error({ err: error }, 'audit sealing failed');
+      }
+    });
+  };
+  const timer = setInterval(tick, sealSeconds * 1000);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await current;
+    },
+  };
+}
+
+/** The worker loop: a pass every `intervalSeconds`, the sealer, and a clean stop that waits for the pass in progress. */
+export function startWorker(services: WorkerServices, { intervalSeconds, sealSeconds }: { intervalSeconds: number; sealSeconds: number }, log: Logger) {
   let current: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const tick = () => {
@@ -122,11 +157,12 @@ export function startWorker(services: WorkerServices, intervalSeconds: number, l
   const timer = setInterval(tick, intervalSeconds * 1000);
   timer.unref();
   setTimeout(tick, 1000).unref();
+  const sealer = startSealer(services, sealSeconds, log);
   return {
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await current;
+      await Promise.all([current, sealer.stop()]);
     },
   };
 }
