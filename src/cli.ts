@@ -17,7 +17,7 @@ const USAGE = `Usage: concord <command>
   user create --email E --name N --agency A [--agency-type T] --team T --role R [--role R …]
                             add a user (creating the agency and team if new); the password is read
                             from standard input, so it never appears in the shell history
-  audit verify              check every link of the audit trail's hash chain
+  audit verify [--full]     check the audit chain since the last intact check (--full: all of it)
 
 Configuration comes from environment variables: see README.md.`;
 
@@ -103,13 +103,21 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'audit': {
       if (sub !== 'verify') break;
+      const full = argv.slice(2).includes('--full');
       return withServices(config, async (services) => {
-        const result = await services.audit.verifyAndRecord(null, 'concord audit verify (command line)');
+        const result = await services.audit.verifyAndRecord(null, 'concord audit verify (command line)', { full });
+        const scope = result.continuedFrom ? `continued from the check of ${result.continuedFrom.checkedAt.toISOString()}` : 'the whole chain';
+        const window = result.unsealed.oldestAt
+          ? `${result.unsealed.events} newer events not sealed yet, the oldest ${Math.round((result.checkedAt.getTime() - result.unsealed.oldestAt.getTime()) / 1000)} s old.`
+          : 'Every event is sealed.';
         if (result.intact) {
-          console.log(`Audit chain intact: ${result.eventsChecked} events checked. Head hash ${result.headHash}`);
+          console.log(`Audit chain intact: ${result.eventsChecked} events checked (${scope}). Head hash ${result.headHash}. ${window}`);
           return 0;
         }
-        console.error(`Audit chain BROKEN at event ${result.firstBroken!.id}: ${result.firstBroken!.problem}. ${result.eventsChecked} events checked.`);
+        console.error(`Audit chain BROKEN at event ${result.firstBroken!.id}: ${result.firstBroken!.problem}. ${result.brokenCount} broken in all:`);
+        for (const item of result.broken) console.error(`  event ${item.id}: ${item.problem}`);
+        if (result.brokenCount > result.broken.length) console.error(`  … and ${result.brokenCount - result.broken.length} more`);
+        console.error(`${result.eventsChecked} events checked (${scope}). ${window}`);
         return 1;
       });
     }

@@ -29,6 +29,7 @@ const envSchema = z.object({
   WORKER_ENABLED: booleanFromEnv.default(true),
   TEMPLATE_RELOAD: booleanFromEnv.default(false),
   WORKER_INTERVAL_SECONDS: positiveInt.default(30),
+  AUDIT_SEAL_SECONDS: positiveInt.default(2),
   BREAK_GLASS_HOURS: z.coerce.number().int().min(1).max(12).default(4),
   ACCESS_ALERT_PEOPLE_PER_HOUR: positiveInt.default(40),
 });
@@ -46,7 +47,7 @@ export type Config = {
   apiTokenMaxDays: number;
   logLevel: string;
   trustProxy: boolean;
-  worker: { enabled: boolean; intervalSeconds: number };
+  worker: { enabled: boolean; intervalSeconds: number; sealSeconds: number };
   /** Re-read templates on every page, for someone editing them; slow, so off unless asked for. */
   templateReload: boolean;
   /** How long emergency access lasts, and how many different people's records a user may open in an hour before an alert is raised. */
@@ -95,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiTokenMaxDays: e.API_TOKEN_MAX_DAYS,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
-    worker: { enabled: e.WORKER_ENABLED, intervalSeconds: e.WORKER_INTERVAL_SECONDS },
+    worker: { enabled: e.WORKER_ENABLED, intervalSeconds: e.WORKER_INTERVAL_SECONDS, sealSeconds: e.AUDIT_SEAL_SECONDS },
     templateReload: e.TEMPLATE_RELOAD,
     oversight: { breakGlassHours: e.BREAK_GLASS_HOURS, peoplePerHour: e.ACCESS_ALERT_PEOPLE_PER_HOUR },
   };
