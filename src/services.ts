@@ -43,6 +43,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const sharing = new SharingService(db, audit, guard, clock, people, directory, notes);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });
+  directory.useAlerts(oversight);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory });
   const core = { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
   return { ...core, sharing, involvement, oversight, transparency, myWork: new MyWork(core) };

@@ -6,7 +6,7 @@ import type { RouteSpec } from '../../platform/http/route-table.js';
 import { parseOrThrow, referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { directoryApiPaths as api } from './paths.js';
-import { AGENCY_TYPES, agencyInput, membershipInput, newUserInput, teamInput, userInput } from './rules.js';
+import { AGENCY_TYPES, agencyInput, membershipInput, newUserInput, teamInput, userInput, versionField } from './rules.js';
 import { apiEndpoints } from '../../platform/http/api-endpoint.js';
 
 // ---- Shapes, written once: requests reuse the rules' input schemas; responses are defined here ----
@@ -40,7 +40,10 @@ export type UserListQuery = z.output<typeof userListQuery>;
 const password = z.string().describe('At least 12 characters and not a common password (NCSC guidance: length and a deny-list)');
 const newUserBody = newUserInput.extend({ password });
 const passwordBody = z.object({ password });
-const rolesBody = membershipInput.pick({ roles: true });
+/** An edit names the version it was made against: a change made since is then refused (409), not overwritten. */
+const withVersion = <T extends z.ZodRawShape>(schema: z.ZodObject<T>) => schema.extend({ version: versionField.describe('The version you last read') });
+const rolesBody = withVersion(membershipInput.pick({ roles: true }));
+const version = z.number().int().describe('Send it back with a change: a change made since is then refused, not overwritten');
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();
@@ -51,11 +54,11 @@ const teamSummary = z.object({ id, agencyId: id, name: z.string(), description: 
 const agencySummary = z.object({ id, name: z.string(), type: z.enum(AGENCY_TYPES), active: z.boolean(), teamCount: z.number().int(), userCount: z.number().int() });
 const agencyDetail = agencySummary
   .omit({ teamCount: true, userCount: true })
-  .extend({ email: optionalText, phone: optionalText, createdAt: timestamp, updatedAt: timestamp, teams: z.array(teamSummary) });
+  .extend({ email: optionalText, phone: optionalText, version, createdAt: timestamp, updatedAt: timestamp, teams: z.array(teamSummary) });
 const member = z.object({ membershipId: id, userId: id, name: z.string(), email: z.string(), roles });
 const teamDetail = teamSummary
   .omit({ memberCount: true })
-  .extend({ agencyName: z.string(), email: optionalText, phone: optionalText, createdAt: timestamp, updatedAt: timestamp, members: z.array(member) });
+  .extend({ agencyName: z.string(), email: optionalText, phone: optionalText, version, createdAt: timestamp, updatedAt: timestamp, members: z.array(member) });
 const userSummary = z.object({ id, name: z.string(), email: z.string(), jobTitle: optionalText, active: z.boolean(), agencyId: id, agencyName: z.string() });
 const membership = z.object({
   id,
@@ -65,11 +68,13 @@ const membership = z.object({
   agencyName: z.string(),
   roles,
   active: z.boolean(),
+  version,
   createdAt: timestamp,
   endedAt: timestamp.nullable(),
 });
 const userDetail = userSummary.extend({
   phone: optionalText,
+  version,
   createdAt: timestamp,
   updatedAt: timestamp,
   deactivatedAt: timestamp.nullable(),
@@ -114,7 +119,7 @@ export function directoryApi(services: Services): RouteSpec[] {
       { params: agencyParams, response: agencyDetail },
       async (request, actor) => agencyOf(actor, param(request, 'agencyId'))),
     endpoint('PUT', api.agency.pattern, 'directory.manage_agencies', { action: 'directory.agency_updated' }, 'Change an agency’s details',
-      { params: agencyParams, body: agencyInput, response: agencyDetail },
+      { params: agencyParams, body: withVersion(agencyInput), response: agencyDetail },
       async (request, actor) => agencyOf(actor, (await directory.updateAgency(actor, param(request, 'agencyId'), request.body)).id)),
     endpoint('POST', api.agencyDeactivate.pattern, 'directory.manage_agencies', { action: 'directory.agency_deactivated' }, 'Deactivate an agency',
       { params: agencyParams, response: agencyDetail },
@@ -135,7 +140,7 @@ export function directoryApi(services: Services): RouteSpec[] {
       { params: teamParams, response: teamDetail },
       async (request, actor) => teamOf(actor, param(request, 'teamId'))),
     endpoint('PUT', api.team.pattern, 'directory.manage', { action: 'directory.team_updated' }, 'Change a team’s details',
-      { params: teamParams, body: teamInput, response: teamDetail },
+      { params: teamParams, body: withVersion(teamInput), response: teamDetail },
       async (request, actor) => teamOf(actor, (await directory.updateTeam(actor, param(request, 'teamId'), request.body)).id)),
     endpoint('POST', api.teamDeactivate.pattern, 'directory.manage', { action: 'directory.team_deactivated' }, 'Deactivate a team',
       { params: teamParams, response: teamDetail },
@@ -159,7 +164,7 @@ export function directoryApi(services: Services): RouteSpec[] {
       { params: userParams, response: userDetail },
       async (request, actor) => userOf(actor, param(request, 'userId'))),
     endpoint('PUT', api.user.pattern, 'directory.manage', { action: 'directory.user_updated' }, 'Change a user’s details',
-      { params: userParams, body: userInput, response: userDetail },
+      { params: userParams, body: withVersion(userInput), response: userDetail },
       async (request, actor) => userOf(actor, (await directory.updateUser(actor, param(request, 'userId'), request.body)).id)),
     endpoint('POST', api.userDeactivate.pattern, 'directory.manage', { action: 'directory.user_deactivated' }, 'Deactivate a user: their sessions and API tokens end at once',
       { params: userParams, response: userDetail },
@@ -192,7 +197,7 @@ export function directoryApi(services: Services): RouteSpec[] {
       async (request, actor) => {
         const membershipId = param(request, 'membershipId');
         const before = await directory.getManagedMembership(actor, membershipId);
-        await directory.changeRoles(actor, membershipId, (request.body as { roles?: unknown } | null)?.roles);
+        await directory.changeRoles(actor, membershipId, request.body ?? {});
         return membershipOf(actor, before.userId, membershipId);
       }),
     endpoint('POST', api.membershipEnd.pattern, 'directory.manage', { action: 'directory.membership_ended' }, 'End a membership (not the user’s last)',

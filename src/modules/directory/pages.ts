@@ -8,7 +8,7 @@ import { fieldErrorsOf, referenceOrNotFound } from '../../platform/validation.js
 import type { Services } from '../../services.js';
 import { userListQuery } from './api.js';
 import { directoryPaths as paths } from './paths.js';
-import { AGENCY_TYPES, AGENCY_TYPE_NAMES } from './rules.js';
+import { AGENCY_TYPES, AGENCY_TYPE_NAMES, PARTNERSHIP_ONLY_ROLES, valuesToShow } from './rules.js';
 
 const READ = { none: 'the staff directory, not a person’s record' };
 const SHOWS_FORM = { none: 'shows a form or a question; nothing changes until it is sent' };
@@ -32,14 +32,25 @@ const idFrom = (request: FastifyRequest, name: string) => referenceOrNotFound((r
 const formOf = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
 /** What the last, refused submission held, if this GET follows one. */
 const typed = (request: FastifyRequest) => request.flash?.values;
+/** An edit form after a refused save shows what was typed, or what is saved now if someone else changed it meanwhile. */
+function showSavedIfChanged(request: FastifyRequest, current: { version: number }): Record<string, unknown> {
+  if (request.flash?.values) request.flash.values = valuesToShow(request.flash.values, current);
+  return request.flash?.values ?? current;
+}
 
 /** Checkboxes send nothing, one string or several: always a list. */
 const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : []);
 
-/** The roles this actor may hand out, as checkbox items: the same decision the service applies. */
-function roleItems(actor: Actor, chosen: unknown) {
+/**
+ * The roles this actor may hand out, as checkbox items: the same decisions the service applies. Roles
+ * only a partnership administrator gives stay listed where the membership already holds them, so
+ * saving other changes keeps them.
+ */
+function roleItems(actor: Actor, chosen: unknown, held: readonly string[] = []) {
   const picked = listOf(chosen);
-  return ROLES.filter((role) => decide(actor, 'directory.manage', { grantsRoles: [role] }).allowed).map((role) => ({
+  const mayGive = (role: (typeof ROLES)[number]) =>
+    decide(actor, 'directory.manage', { grantsRoles: [role] }).allowed && (!PARTNERSHIP_ONLY_ROLES.includes(role) || actor.roles.includes('partnership_administrator'));
+  return ROLES.filter((role) => mayGive(role) || held.includes(role)).map((role) => ({
     value: role,
     text: ROLE_NAMES[role],
     checked: picked.includes(role),
@@ -137,6 +148,7 @@ export function directoryPages(services: Services): RouteSpec[] {
     }),
     question(paths.agencyEdit.pattern, 'directory.manage_agencies', 'Form to change an agency', async (request, reply) => {
       const agency = await directory.getAgency(actorOf(request), idFrom(request, 'agencyId'));
+      showSavedIfChanged(request, agency);
       return render(reply, 'agency-form', { agency, values: agency, agencyTypeItems, action: paths.agencyEdit(agency.id), cancel: paths.agency(agency.id) });
     }),
     answer(paths.agencyEdit.pattern, 'directory.manage_agencies', 'directory.agency_updated', 'Change an agency', async (request, reply) => {
@@ -159,6 +171,7 @@ export function directoryPages(services: Services): RouteSpec[] {
       render(reply, 'team', { team: await directory.getTeam(actorOf(request), idFrom(request, 'teamId')) })),
     question(paths.teamEdit.pattern, 'directory.manage', 'Form to change a team', async (request, reply) => {
       const team = await managedTeam(request);
+      showSavedIfChanged(request, team);
       return render(reply, 'team-form', { team, values: team, action: paths.teamEdit(team.id), cancel: paths.team(team.id) });
     }),
     answer(paths.teamEdit.pattern, 'directory.manage', 'directory.team_updated', 'Change a team', async (request, reply) => {
@@ -218,6 +231,7 @@ export function directoryPages(services: Services): RouteSpec[] {
     }),
     question(paths.userEdit.pattern, 'directory.manage', 'Form to change a user’s details', async (request, reply) => {
       const user = await managedUser(request);
+      showSavedIfChanged(request, user);
       return render(reply, 'user-form', { user, values: user, action: paths.userEdit(user.id), cancel: paths.user(user.id) });
     }),
     answer(paths.userEdit.pattern, 'directory.manage', 'directory.user_updated', 'Change a user’s details', async (request, reply) => {
@@ -298,16 +312,19 @@ export function directoryPages(services: Services): RouteSpec[] {
     }),
     question(paths.membershipRoles.pattern, 'directory.manage', 'Form to change the roles a membership gives', async (request, reply) => {
       const membership = await managedMembership(request);
+      const values = showSavedIfChanged(request, membership);
       return render(reply, 'membership-form', {
         membership,
-        roleItems: roleItems(actorOf(request), typed(request)?.roles ?? membership.roles),
+        values,
+        roleItems: roleItems(actorOf(request), values.roles, membership.roles),
         action: paths.membershipRoles(membership.id),
         cancel: paths.user(membership.userId),
       });
     }),
     answer(paths.membershipRoles.pattern, 'directory.manage', 'directory.membership_changed', 'Change the roles a membership gives', async (request, reply) => {
       const membership = await managedMembership(request);
-      await directory.changeRoles(actorOf(request), membership.id, listOf(formOf(request).roles));
+      const form = formOf(request);
+      await directory.changeRoles(actorOf(request), membership.id, { roles: listOf(form.roles), version: form.version });
       return reply.redirectWithNotice(paths.user(membership.userId), `${membership.userName}’s roles in ${membership.teamName} have been changed`);
     }),
     question(paths.membershipEnd.pattern, 'directory.manage', 'Check before you end a membership', async (request, reply) => {

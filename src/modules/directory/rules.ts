@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, type Role } from '../../platform/access/policy.js';
+import { PARTNERSHIP_ROLES, ROLES, type Role } from '../../platform/access/policy.js';
 
 export const AGENCY_TYPES = [
   'nhs_mental_health',
@@ -112,4 +112,90 @@ export type MembershipInput = z.infer<typeof membershipInput>;
 /** Every active user keeps at least one team to act for; the last membership is ended by deactivating the user. */
 export function canEndMembership(activeMembershipCount: number): boolean {
   return activeMembershipCount > 1;
+}
+
+// ---- Versions: no silent overwrites ------------------------------------------------------------
+
+const VERSION_PROBLEM = 'Reload the page and make your changes again: the version of what you changed is missing or wrong';
+
+/**
+ * The version of the row an edit was made against: a whole number from 1, sent as a number (API) or
+ * as the digits of a hidden field (forms). Nothing else is coerced: `true` or `""` is not a version.
+ */
+export const versionField = z.union([z.number(), z.string().trim().regex(/^\d{1,9}$/, VERSION_PROBLEM).transform(Number)], { error: VERSION_PROBLEM })
+  .pipe(z.number({ error: VERSION_PROBLEM }).int(VERSION_PROBLEM).min(1, VERSION_PROBLEM).max(2_147_483_647, VERSION_PROBLEM));
+
+/** What an edit carries besides its fields: the version it was made against. */
+export const versioned = z.object({ version: versionField });
+
+/** The refusal when the row changed after the editor read it; `what` names it for the editor ("This agency"). */
+export const changedSinceOpened = (what: string) => `${what} changed since you opened it. It now shows what is saved: make your changes again.`;
+
+/**
+ * What an edit form shows after a refused save: what the editor typed when only the input was wrong,
+ * but the saved values (and their version) when someone else changed the row meanwhile, so the
+ * editor sees the other change before making theirs again.
+ */
+export function valuesToShow<T extends { version: number }>(typed: Record<string, unknown> | undefined, current: T): Record<string, unknown> {
+  if (!typed) return current;
+  return String(typed.version ?? '') === String(current.version) ? typed : current;
+}
+
+// ---- Privileges: nobody raises their own -------------------------------------------------------
+
+/**
+ * Roles that reach beyond one agency: auditors read the partnership-wide audit trail and access
+ * alerts, partnership administrators manage every agency. Only a partnership administrator gives or
+ * takes them away.
+ */
+export const PARTNERSHIP_ONLY_ROLES: readonly Role[] = [...new Set<Role>([...PARTNERSHIP_ROLES, 'auditor'])];
+
+/**
+ * Roles whose every change the Caldicott guardian is told of: each opens data or powers beyond a
+ * practitioner's. Auditor (the whole audit trail and the access alerts), partnership administrator
+ * (every account), agency administrator (an agency's accounts and passwords) and team manager (lawful
+ * exceptions that share without consent, allocation, the team's restricted entries). Practitioner and
+ * care coordinator are casework roles whose reach comes from a person's involvement, not the role.
+ */
+export const SENSITIVE_ROLES: readonly Role[] = ['auditor', 'partnership_administrator', 'agency_administrator', 'team_manager'];
+
+export type MembershipChange = {
+  kind: 'add' | 'change' | 'end';
+  subjectUserId: string;
+  /** Roles the membership gave before (none when added) and gives after (none when ended). */
+  before: readonly Role[];
+  after: readonly Role[];
+};
+type Changer = { userId: string; roles: readonly Role[] };
+export type PrivilegeRefusal = { rule: 'DIRECTORY.OWN_PRIVILEGES' | 'DIRECTORY.PARTNERSHIP_ROLES_ONLY'; reason: string };
+
+/** Roles given or taken away by a change. */
+export function rolesTouched(change: Pick<MembershipChange, 'before' | 'after'>): Role[] {
+  const given = change.after.filter((r) => !change.before.includes(r));
+  const taken = change.before.filter((r) => !change.after.includes(r));
+  return ROLES.filter((r) => given.includes(r) || taken.includes(r));
+}
+
+/**
+ * Whether this actor may make this change to someone's memberships. Agency scope (their own agency
+ * only) is the access decision's; this adds what it cannot see: who the change is for, and which roles
+ * it gives or takes away.
+ */
+export function privilegeRefusal(actor: Changer, change: MembershipChange): PrivilegeRefusal | null {
+  if (change.subjectUserId === actor.userId) {
+    return { rule: 'DIRECTORY.OWN_PRIVILEGES', reason: 'Nobody changes their own roles or team memberships: ask another administrator to do it.' };
+  }
+  const touched = rolesTouched(change).filter((r) => PARTNERSHIP_ONLY_ROLES.includes(r));
+  if (touched.length && !actor.roles.includes('partnership_administrator')) {
+    return {
+      rule: 'DIRECTORY.PARTNERSHIP_ROLES_ONLY',
+      reason: 'Only a partnership administrator gives or takes away the auditor and partnership administrator roles: agency administrators grant roles within their agency.',
+    };
+  }
+  return null;
+}
+
+/** The sensitive roles a change gives or takes away: any at all raises an alert for the Caldicott guardian. */
+export function sensitiveRolesTouched(change: Pick<MembershipChange, 'before' | 'after'>): Role[] {
+  return rolesTouched(change).filter((r) => SENSITIVE_ROLES.includes(r));
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, customType, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { AGENCY_TYPES } from './rules.js';
 
 const citext = customType<{ data: string }>({ dataType: () => 'citext' });
@@ -11,6 +11,8 @@ export const agency = pgTable('agency', {
   email: text('email'),
   phone: text('phone'),
   active: boolean('active').notNull().default(true),
+  /** Raised by every change, so an edit made from an older copy is refused, not silently applied. */
+  version: integer('version').notNull().default(1),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
@@ -25,6 +27,7 @@ export const team = pgTable(
     email: text('email'),
     phone: text('phone'),
     active: boolean('active').notNull().default(true),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
@@ -42,6 +45,7 @@ export const appUser = pgTable(
     jobTitle: text('job_title'),
     phone: text('phone'),
     active: boolean('active').notNull().default(true),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
@@ -57,6 +61,7 @@ export const teamMembership = pgTable(
     teamId: uuid('team_id').notNull().references(() => team.id),
     roles: text('roles').array().notNull(),
     active: boolean('active').notNull().default(true),
+    version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },

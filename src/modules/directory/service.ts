@@ -1,24 +1,29 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import { hasPermission } from '../../platform/access/decide.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
 import { ROLES, type Role } from '../../platform/access/policy.js';
 import type { ActorSource } from '../../platform/auth/actor-source.js';
-import type { AuditTrail } from '../../platform/audit/trail.js';
+import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
-import { conflict, DomainError, invalid, notFound } from '../../platform/errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
 import { passwordProblem } from '../../platform/auth/passwords.js';
 import {
   agencyInput,
   canEndMembership,
+  changedSinceOpened,
   membershipInput,
   newUserInput,
+  privilegeRefusal,
+  sensitiveRolesTouched,
   teamInput,
   userInput,
+  versioned,
   type AgencyInput,
+  type MembershipChange,
 } from './rules.js';
 import { agency, appUser, team, teamMembership } from './schema.js';
 import * as store from './store.js';
@@ -29,6 +34,19 @@ export type CredentialKeeper = {
   setPassword(tx: Queryable, userId: string, password: string, context: { email?: string; name?: string }): Promise<string | null>;
 };
 
+/** A change to sensitive roles, for the Caldicott guardian: whose access changed, by whom, and how. */
+export type RoleChangeNotice = MembershipChange & { changedBy: string; membershipId: string; teamId: string; sensitive: Role[] };
+
+/** What the directory needs from oversight: an alert raised in the same transaction as the change. */
+export type RoleChangeAlerts = {
+  raiseRoleChangeAlert(tx: Queryable, record: RecordEvent, change: RoleChangeNotice): Promise<unknown>;
+};
+
+const agencyChange = agencyInput.extend(versioned.shape);
+const teamChange = teamInput.extend(versioned.shape);
+const userChange = userInput.extend(versioned.shape);
+const rolesChange = membershipInput.pick({ roles: true }).extend(versioned.shape);
+
 function isUniqueViolation(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } })?.cause ?? error;
   return (cause as { code?: string })?.code === '23505';
@@ -36,6 +54,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 export class DirectoryService implements ActorSource {
   private credentials: CredentialKeeper | undefined;
+  private alerts: RoleChangeAlerts | undefined;
 
   constructor(
     private readonly db: Database,
@@ -47,6 +66,11 @@ export class DirectoryService implements ActorSource {
   /** Authentication and the directory each need the other; this closes the loop at wiring time. */
   useCredentials(keeper: CredentialKeeper) {
     this.credentials = keeper;
+  }
+
+  /** Oversight is built after the directory (it reads names from it); this closes that loop too. */
+  useAlerts(alerts: RoleChangeAlerts) {
+    this.alerts = alerts;
   }
 
   private get keeper(): CredentialKeeper {
@@ -127,12 +151,17 @@ export class DirectoryService implements ActorSource {
 
   async updateAgency(actor: Actor, id: string, input: unknown) {
     await this.guard.require(actor, 'directory.manage_agencies', {}, { type: 'agency', id });
-    const values: AgencyInput = parseOrThrow(agencyInput, input, 'DIRECTORY.AGENCY_INVALID');
+    const { version, ...values } = parseOrThrow(agencyChange, input, 'DIRECTORY.AGENCY_INVALID');
     return this.writeUnique('name', 'An agency with that name is already in the partnership', () =>
       this.audit.transaction(auditActorOf(actor), async (tx, record) => {
         const before = await store.findAgency(tx, id);
         if (!before) throw notFound('DIRECTORY.AGENCY_NOT_FOUND', 'There is no agency with that reference.');
-        const [row] = await tx.update(agency).set({ ...values, updatedAt: this.clock.now() }).where(eq(agency.id, id)).returning();
+        const [row] = await tx
+          .update(agency)
+          .set({ ...values, updatedAt: this.clock.now(), version: sql`${agency.version} + 1` })
+          .where(and(eq(agency.id, id), eq(agency.version, version)))
+          .returning();
+        if (!row) throw changed('This agency');
         record({ action: 'directory.agency_updated', subject: { type: 'agency', id }, details: { changes: changesBetween(before, values) } });
         return row!;
       }),
@@ -142,7 +171,7 @@ export class DirectoryService implements ActorSource {
   async setAgencyActive(actor: Actor, id: string, active: boolean) {
     await this.guard.require(actor, 'directory.manage_agencies', {}, { type: 'agency', id });
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const [row] = await tx.update(agency).set({ active, updatedAt: this.clock.now() }).where(eq(agency.id, id)).returning();
+      const [row] = await tx.update(agency).set({ active, updatedAt: this.clock.now(), version: sql`${agency.version} + 1` }).where(eq(agency.id, id)).returning();
       if (!row) throw notFound('DIRECTORY.AGENCY_NOT_FOUND', 'There is no agency with that reference.');
       record({ action: active ? 'directory.agency_reactivated' : 'directory.agency_deactivated', subject: { type: 'agency', id } });
       return row;
@@ -213,10 +242,15 @@ export class DirectoryService implements ActorSource {
     const existing = await store.findTeam(this.db, id);
     if (!existing) throw notFound('DIRECTORY.TEAM_NOT_FOUND', 'There is no team with that reference.');
     await this.guard.require(actor, 'directory.manage', { agencyId: existing.agencyId }, { type: 'team', id });
-    const values = parseOrThrow(teamInput, input, 'DIRECTORY.TEAM_INVALID');
+    const { version, ...values } = parseOrThrow(teamChange, input, 'DIRECTORY.TEAM_INVALID');
     return this.writeUnique('name', `${existing.agencyName} already has a team with that name`, () =>
       this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-        const [row] = await tx.update(team).set({ ...values, updatedAt: this.clock.now() }).where(eq(team.id, id)).returning();
+        const [row] = await tx
+          .update(team)
+          .set({ ...values, updatedAt: this.clock.now(), version: sql`${team.version} + 1` })
+          .where(and(eq(team.id, id), eq(team.version, version)))
+          .returning();
+        if (!row) throw changed('This team');
         record({ action: 'directory.team_updated', subject: { type: 'team', id }, details: { changes: changesBetween(existing, values) } });
         return row!;
       }),
@@ -228,7 +262,7 @@ export class DirectoryService implements ActorSource {
     if (!existing) throw notFound('DIRECTORY.TEAM_NOT_FOUND', 'There is no team with that reference.');
     await this.guard.require(actor, 'directory.manage', { agencyId: existing.agencyId }, { type: 'team', id });
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const [row] = await tx.update(team).set({ active, updatedAt: this.clock.now() }).where(eq(team.id, id)).returning();
+      const [row] = await tx.update(team).set({ active, updatedAt: this.clock.now(), version: sql`${team.version} + 1` }).where(eq(team.id, id)).returning();
       record({ action: active ? 'directory.team_reactivated' : 'directory.team_deactivated', subject: { type: 'team', id } });
       return row!;
     });
@@ -266,6 +300,8 @@ export class DirectoryService implements ActorSource {
     if (!parsed.success || problems.length) throw invalid('DIRECTORY.USER_INVALID', problems);
     const values = parsed.data;
     await this.guard.require(actor, 'directory.manage', { agencyId, grantsRoles: values.roles }, { type: 'agency', id: agencyId });
+    // A new account is nobody's own yet: only the roles it is given are checked.
+    await this.requirePrivilege(actor, { kind: 'add', subjectUserId: '', before: [], after: values.roles }, { type: 'agency', id: agencyId });
     const target = await store.findTeam(this.db, values.teamId);
     if (!target || target.agencyId !== agencyId) {
       throw invalid('DIRECTORY.USER_INVALID', [{ field: 'teamId', message: 'Select a team in this agency' }]);
@@ -281,6 +317,7 @@ export class DirectoryService implements ActorSource {
         const problem = await this.keeper.setPassword(tx, user!.id, password, { email: values.email, name: values.name });
         if (problem) throw invalid('DIRECTORY.USER_INVALID', [{ field: 'password', message: problem }]);
         const [membership] = await tx.insert(teamMembership).values({ userId: user!.id, teamId: values.teamId, roles: values.roles, createdAt: now }).returning();
+        await this.alertIfSensitive(tx, record, actor, { kind: 'add', subjectUserId: user!.id, before: [], after: values.roles }, membership!);
         record({
           action: 'directory.user_created',
           subject: { type: 'user', id: user!.id },
@@ -293,10 +330,15 @@ export class DirectoryService implements ActorSource {
 
   async updateUser(actor: Actor, id: string, input: unknown) {
     const existing = await this.requireManagedUser(actor, id);
-    const values = parseOrThrow(userInput, input, 'DIRECTORY.USER_INVALID');
+    const { version, ...values } = parseOrThrow(userChange, input, 'DIRECTORY.USER_INVALID');
     return this.writeUnique('email', 'A user with that email address already exists', () =>
       this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-        const [row] = await tx.update(appUser).set({ ...values, updatedAt: this.clock.now() }).where(eq(appUser.id, id)).returning();
+        const [row] = await tx
+          .update(appUser)
+          .set({ ...values, updatedAt: this.clock.now(), version: sql`${appUser.version} + 1` })
+          .where(and(eq(appUser.id, id), eq(appUser.version, version)))
+          .returning();
+        if (!row) throw changed('This user');
         record({ action: 'directory.user_updated', subject: { type: 'user', id }, details: { changes: changesBetween(existing, values) } });
         return row!;
       }),
@@ -310,7 +352,7 @@ export class DirectoryService implements ActorSource {
     if (!existing.active) throw conflict('DIRECTORY.USER_ALREADY_INACTIVE', `${existing.name} is already deactivated.`);
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const now = this.clock.now();
-      await tx.update(appUser).set({ active: false, deactivatedAt: now, updatedAt: now }).where(eq(appUser.id, id));
+      await tx.update(appUser).set({ active: false, deactivatedAt: now, updatedAt: now, version: sql`${appUser.version} + 1` }).where(eq(appUser.id, id));
       const ended = await this.keeper.endAccess(tx, id);
       record({ action: 'directory.user_deactivated', subject: { type: 'user', id }, details: { sessionsEnded: ended.sessions, tokensRevoked: ended.tokens } });
       return ended;
@@ -321,7 +363,7 @@ export class DirectoryService implements ActorSource {
     const existing = await this.requireManagedUser(actor, id);
     if (existing.active) throw conflict('DIRECTORY.USER_ALREADY_ACTIVE', `${existing.name} is already active.`);
     await this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      await tx.update(appUser).set({ active: true, deactivatedAt: null, updatedAt: this.clock.now() }).where(eq(appUser.id, id));
+      await tx.update(appUser).set({ active: true, deactivatedAt: null, updatedAt: this.clock.now(), version: sql`${appUser.version} + 1` }).where(eq(appUser.id, id));
       record({ action: 'directory.user_reactivated', subject: { type: 'user', id } });
     });
   }
@@ -343,6 +385,8 @@ export class DirectoryService implements ActorSource {
     const user = await this.requireManagedUser(actor, userId);
     const values = parseOrThrow(membershipInput, input, 'DIRECTORY.MEMBERSHIP_INVALID');
     await this.guard.require(actor, 'directory.manage', { agencyId: user.agencyId, grantsRoles: values.roles }, { type: 'user', id: userId });
+    const change: MembershipChange = { kind: 'add', subjectUserId: userId, before: [], after: values.roles };
+    await this.requirePrivilege(actor, change, { type: 'user', id: userId });
     const target = await store.findTeam(this.db, values.teamId);
     if (!target || target.agencyId !== user.agencyId || !target.active) {
       throw invalid('DIRECTORY.MEMBERSHIP_INVALID', [{ field: 'teamId', message: `Select an active team in ${user.name}’s agency` }]);
@@ -350,21 +394,30 @@ export class DirectoryService implements ActorSource {
     return this.writeUnique('teamId', `${user.name} is already a member of ${target.name}`, () =>
       this.audit.transaction(auditActorOf(actor), async (tx, record) => {
         const [row] = await tx.insert(teamMembership).values({ userId, teamId: values.teamId, roles: values.roles, createdAt: this.clock.now() }).returning();
+        await this.alertIfSensitive(tx, record, actor, change, row!);
         record({ action: 'directory.membership_added', subject: { type: 'user', id: userId }, details: { membershipId: row!.id, teamId: values.teamId, roles: values.roles } });
         return row!;
       }),
     );
   }
 
-  async changeRoles(actor: Actor, membershipId: string, roles: unknown) {
+  /** New roles for a membership, made against the version of it the editor read. */
+  async changeRoles(actor: Actor, membershipId: string, input: unknown) {
     const membership = await this.requireManagedMembership(actor, membershipId);
-    const values = parseOrThrow(membershipInput.pick({ roles: true }), { roles }, 'DIRECTORY.MEMBERSHIP_INVALID');
+    const { version, roles } = parseOrThrow(rolesChange, input, 'DIRECTORY.MEMBERSHIP_INVALID');
+    const values = { roles };
     await this.guard.require(actor, 'directory.manage', { agencyId: membership.agencyId, grantsRoles: values.roles }, { type: 'user', id: membership.userId });
-    if (membership.userId === actor.userId && membership.roles.some((r) => !values.roles.includes(r as Role)) && membership.teamId === actor.teamId) {
-      throw conflict('DIRECTORY.CANNOT_REMOVE_OWN_ROLES', 'You cannot remove roles from the team you are acting for. Ask another administrator.');
-    }
+    const change: MembershipChange = { kind: 'change', subjectUserId: membership.userId, before: rolesOf(membership.roles), after: values.roles };
+    await this.requirePrivilege(actor, change, { type: 'user', id: membership.userId });
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      await tx.update(teamMembership).set({ roles: values.roles }).where(eq(teamMembership.id, membershipId));
+      const [row] = await tx
+        .update(teamMembership)
+        .set({ roles: values.roles, version: sql`${teamMembership.version} + 1` })
+        .where(and(eq(teamMembership.id, membershipId), eq(teamMembership.active, true), eq(teamMembership.version, version)))
+        .returning();
+      if (!row) throw changed('This membership');
+      // The roles the alert and the audit name are those replaced, read under the row's lock.
+      await this.alertIfSensitive(tx, record, actor, change, membership);
       record({
         action: 'directory.membership_changed',
         subject: { type: 'user', id: membership.userId },
@@ -386,12 +439,15 @@ export class DirectoryService implements ActorSource {
 
   async endMembership(actor: Actor, membershipId: string) {
     const membership = await this.requireManagedMembership(actor, membershipId);
+    const change: MembershipChange = { kind: 'end', subjectUserId: membership.userId, before: rolesOf(membership.roles), after: [] };
+    await this.requirePrivilege(actor, change, { type: 'user', id: membership.userId });
     const activeCount = await store.countActiveMemberships(this.db, membership.userId);
     if (!canEndMembership(activeCount)) {
       throw conflict('DIRECTORY.LAST_MEMBERSHIP', 'This is the user’s only team. Add them to another team first, or deactivate the user.');
     }
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      await tx.update(teamMembership).set({ active: false, endedAt: this.clock.now() }).where(eq(teamMembership.id, membershipId));
+      await tx.update(teamMembership).set({ active: false, endedAt: this.clock.now(), version: sql`${teamMembership.version} + 1` }).where(eq(teamMembership.id, membershipId));
+      await this.alertIfSensitive(tx, record, actor, change, membership);
       record({ action: 'directory.membership_ended', subject: { type: 'user', id: membership.userId }, details: { membershipId, teamId: membership.teamId } });
     });
   }
@@ -493,7 +549,7 @@ export class DirectoryService implements ActorSource {
 
   private async requireManagedMembership(actor: Actor, membershipId: string) {
     const [row] = await this.db
-      .select({ id: teamMembership.id, userId: teamMembership.userId, teamId: teamMembership.teamId, roles: teamMembership.roles, agencyId: team.agencyId })
+      .select({ id: teamMembership.id, userId: teamMembership.userId, teamId: teamMembership.teamId, roles: teamMembership.roles, version: teamMembership.version, agencyId: team.agencyId })
       .from(teamMembership)
       .innerJoin(team, eq(team.id, teamMembership.teamId))
       .where(and(eq(teamMembership.id, membershipId), eq(teamMembership.active, true)))
@@ -501,6 +557,30 @@ export class DirectoryService implements ActorSource {
     if (!row) throw notFound('DIRECTORY.MEMBERSHIP_NOT_FOUND', 'There is no current team membership with that reference.');
     await this.guard.require(actor, 'directory.manage', { agencyId: row.agencyId }, { type: 'user', id: row.userId });
     return row;
+  }
+
+  /**
+   * Refuses a change of someone's roles or memberships that the privilege rules forbid (their own, or
+   * a partnership-wide role from an agency administrator): a 403 naming the rule, recorded, nothing written.
+   */
+  private async requirePrivilege(actor: Actor, change: MembershipChange, subject: { type: string; id: string }) {
+    const refusal = privilegeRefusal(actor, change);
+    if (!refusal) return;
+    await this.audit.recordNow(auditActorOf(actor), {
+      action: 'access.denied',
+      outcome: 'denied',
+      subject,
+      details: { permission: 'directory.manage', rule: refusal.rule, reason: refusal.reason, change: change.kind, before: change.before, after: change.after },
+    });
+    throw forbidden(refusal.rule, refusal.reason);
+  }
+
+  /** A change to a sensitive role raises an alert for the Caldicott guardian, in the change's own transaction. */
+  private async alertIfSensitive(tx: Queryable, record: RecordEvent, actor: Actor, change: MembershipChange, membership: { id: string; teamId: string }) {
+    const sensitive = sensitiveRolesTouched(change);
+    if (sensitive.length === 0) return;
+    if (!this.alerts) throw new Error('DirectoryService used before useAlerts() was called');
+    await this.alerts.raiseRoleChangeAlert(tx, record, { ...change, changedBy: actor.userId, membershipId: membership.id, teamId: membership.teamId, sensitive });
   }
 
   /** Turns a unique-constraint race into the same message a pre-check would give. */
@@ -513,6 +593,11 @@ export class DirectoryService implements ActorSource {
     }
   }
 }
+
+const changed = (what: string) => conflict('DIRECTORY.CHANGED', changedSinceOpened(what));
+
+/** Roles as stored (text), narrowed to the ones Concord knows. */
+const rolesOf = (stored: string[]): Role[] => stored.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 
 function changesBetween(before: Record<string, unknown>, after: Record<string, unknown>) {
   const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -127,6 +127,7 @@ export async function membershipsOf(db: Queryable, userId: string, onlyActive = 
       agencyType: agency.type,
       roles: teamMembership.roles,
       active: teamMembership.active,
+      version: teamMembership.version,
       createdAt: teamMembership.createdAt,
       endedAt: teamMembership.endedAt,
     })

@@ -26,7 +26,7 @@ export function manyRecordsWindow(now: Date): { from: Date; to: Date; hourStart:
   return { from: new Date(now.getTime() - HOUR), to: new Date(now.getTime() + 1), hourStart: new Date(Math.floor(now.getTime() / HOUR) * HOUR) };
 }
 
-export const ALERT_KIND_NAMES = { break_glass: 'Emergency access', many_records: 'Many records in an hour' } as const;
+export const ALERT_KIND_NAMES = { break_glass: 'Emergency access', many_records: 'Many records in an hour', role_change: 'Change to a sensitive role' } as const;
 export const ALERT_OUTCOME_NAMES = { justified: 'Justified', not_justified: 'Not justified', needs_follow_up: 'Needs follow-up' } as const;
 
 /** Why the actor can open the record at all, in a word for a tag. */

@@ -3,13 +3,13 @@ import type { AccessGuard } from '../../platform/access/guard.js';
 import type { AccessAlertKind } from '../../platform/access/schema.js';
 import { BREAK_GLASS_REASON_NAMES, type BreakGlassReason } from '../../platform/access/sharing-terms.js';
 import { eventsOfUserAboutPerson, peopleOpenedBy, usersOpeningMany } from '../../platform/audit/reads.js';
-import type { AuditTrail } from '../../platform/audit/trail.js';
+import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
 import type { Config } from '../../config.js';
-import type { DirectoryService } from '../directory/service.js';
+import type { DirectoryService, RoleChangeNotice } from '../directory/service.js';
 import type { PeopleService } from '../people/service.js';
 import { alertFilters, breakGlassInput, reviewInput } from './inputs.js';
 import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, breakGlassExpiry, manyRecordsWindow } from './rules.js';
@@ -147,6 +147,17 @@ export class OversightService {
       record({ action: 'alert.reviewed', personId: found.alert.personId ?? undefined, subject: { type: 'access_alert', id: alertId }, details: { kind: found.alert.kind, outcome: values.outcome } });
       return review;
     });
+  }
+
+  /**
+   * A change to a sensitive role, raised in the changer's transaction. The alert is about the user
+   * whose access changed, so they cannot review it themselves; who made the change is in its details.
+   */
+  async raiseRoleChangeAlert(tx: Queryable, record: RecordEvent, change: RoleChangeNotice) {
+    const details = { changedBy: change.changedBy, change: change.kind, membershipId: change.membershipId, teamId: change.teamId, before: change.before, after: change.after, sensitive: change.sensitive };
+    const alert = await store.insertAlert(tx, { kind: 'role_change', userId: change.subjectUserId, details, raisedAt: this.deps.clock.now() });
+    record({ action: 'alert.raised', subject: { type: 'access_alert', id: alert.id }, details: { kind: alert.kind, userId: change.subjectUserId, ...details } });
+    return alert;
   }
 
   /** How many alerts wait for review, for the navigation. Not a read of anyone's data. */

@@ -18,6 +18,8 @@ export const receivingService = pgTable('receiving_service', {
   standards: jsonb('standards').$type<ResponseStandards>(),
   informationRequestWorkingDays: integer('information_request_working_days').notNull().default(5),
   waitingRiskCheckDays: integer('waiting_risk_check_days').notNull().default(14),
+  /** Raised by every change, so a manager saving from an older copy is refused (no row yet reads as version 1). */
+  version: integer('version').notNull().default(1),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 });
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const INVOLVEMENT_ROLES = ['referrer', 'receiving_service', 'lead_agency', 'partner'] as const;
 export type InvolvementRole = (typeof INVOLVEMENT_ROLES)[number];
@@ -29,6 +29,8 @@ export const involvement = pgTable(
     startedBy: uuid('started_by'),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     endedReason: text('ended_reason'),
+    /** Raised by every change of the details, so a coordinator saving from an older copy is refused. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     index('involvement_person_agency_idx').on(t.personId, t.agencyId).where(sql`ended_at is null`),
@@ -148,7 +150,7 @@ export const breakGlass = pgTable(
   (t) => [index('break_glass_person_user_idx').on(t.personId, t.userId, t.expiresAt), index('break_glass_user_idx').on(t.userId, t.startedAt)],
 );
 
-export const ACCESS_ALERT_KINDS = ['break_glass', 'many_records'] as const;
+export const ACCESS_ALERT_KINDS = ['break_glass', 'many_records', 'role_change'] as const;
 export type AccessAlertKind = (typeof ACCESS_ALERT_KINDS)[number];
 
 /** What the auditor and Caldicott guardian must look at: break-glass use, unusual numbers of records opened. */
