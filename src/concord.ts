@@ -50,6 +50,9 @@ export async function buildConcord(database: DatabaseHandle, clock: Clock, confi
     trustProxy: config.trustProxy,
     logger,
     navigation: (actor) => navigationFor(actor, services),
+    pool: database.pool,
+    overload: config.overload,
+    apiRateLimitPerMinute: config.apiRateLimitPerMinute,
   });
   return { app, services };
 }

@@ -32,6 +32,9 @@ const envSchema = z.object({
   AUDIT_SEAL_SECONDS: positiveInt.default(2),
   BREAK_GLASS_HOURS: z.coerce.number().int().min(1).max(12).default(4),
   ACCESS_ALERT_PEOPLE_PER_HOUR: positiveInt.default(40),
+  OVERLOAD_EVENT_LOOP_DELAY_MS: positiveInt.default(1000),
+  OVERLOAD_POOL_WAIT_MS: positiveInt.default(1000),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt.default(600),
 });
 
 export type Config = {
@@ -52,6 +55,10 @@ export type Config = {
   templateReload: boolean;
   /** How long emergency access lasts, and how many different people's records a user may open in an hour before an alert is raised. */
   oversight: { breakGlassHours: number; peoplePerHour: number };
+  /** When a request is shed with 503 rather than queued: the event loop's delay, or the wait for a database connection. */
+  overload: { eventLoopDelayMs: number; poolWaitMs: number };
+  /** API calls a token may make a minute, in each instance. */
+  apiRateLimitPerMinute: number;
 };
 
 export class ConfigError extends Error {}
@@ -99,5 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: { enabled: e.WORKER_ENABLED, intervalSeconds: e.WORKER_INTERVAL_SECONDS, sealSeconds: e.AUDIT_SEAL_SECONDS },
     templateReload: e.TEMPLATE_RELOAD,
     oversight: { breakGlassHours: e.BREAK_GLASS_HOURS, peoplePerHour: e.ACCESS_ALERT_PEOPLE_PER_HOUR },
+    overload: { eventLoopDelayMs: e.OVERLOAD_EVENT_LOOP_DELAY_MS, poolWaitMs: e.OVERLOAD_POOL_WAIT_MS },
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import qs from 'node:querystring';
+import type pg from 'pg';
 import type { Actor } from '../access/actor.js';
 import { auditActorOf } from '../access/actor.js';
 import { hasPermission } from '../access/decide.js';
@@ -19,6 +20,10 @@ import { clearCookie, cookieNames } from './cookies.js';
 import { csrfTokenFor, csrfTokenIsValid } from './csrf.js';
 import { handleError, renderNotFound } from './errors.js';
 import { sendProblem } from './problem.js';
+import { apiRateLimit } from './api-rate-limit.js';
+import { clientErrors } from './client-errors.js';
+import { setUpLoadShedding, type OverloadLimits } from './load-shedding.js';
+import { answerWrongMethod } from './wrong-method.js';
 import type { RouteSpec } from './route-table.js';
 import './types.js';
 
@@ -35,6 +40,10 @@ export type AppOptions = {
   logger?: boolean | Record<string, unknown>;
   /** The main menu for a signed-in actor; it may need the database (a count of things waiting), so it is worked out once per request. */
   navigation?: (actor: Actor) => NavigationItem[] | Promise<NavigationItem[]>;
+  /** The database pool, watched for overload: requests are shed when its queue is too slow. */
+  pool: pg.Pool;
+  overload: OverloadLimits;
+  apiRateLimitPerMinute: number;
 };
 
 export type NavigationItem = { href: string; text: string };
@@ -43,7 +52,9 @@ const API_PREFIX = '/api/';
 
 /** The Fastify app: cross-cutting concerns in a fixed order, then every route from the route tables. */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const refusals = clientErrors();
   const app = Fastify({
+    ...refusals.options,
     logger: options.logger ?? false,
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 256 * 1024,
@@ -63,12 +74,17 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   setUpRequestContext(app);
   await setUpSecurityHeaders(app);
   await app.register(cookie);
+  refusals.setUp(app);
   await app.register(formbody, { parser: (body) => qs.parse(body) });
   await registerAssets(app);
   setUpRendering(app, options);
+  setUpLoadShedding(app, options.pool, options.overload);
+  const rateLimit = apiRateLimit(options.apiRateLimitPerMinute);
+  app.addHook('onRequest', rateLimit.beforeAuthentication);
   setUpAuthentication(app, options);
+  app.addHook('onRequest', rateLimit.afterAuthentication);
   registerRoutes(app, options);
-  app.setNotFoundHandler((request, reply) => renderNotFound(request, reply));
+  app.setNotFoundHandler((request, reply) => answerWrongMethod(request, reply) ?? renderNotFound(request, reply));
   app.setErrorHandler((error, request, reply) => handleError(error as Error, request, reply, options));
   return app;
 }
@@ -104,6 +120,8 @@ async function setUpSecurityHeaders(app: FastifyInstance) {
     },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     referrerPolicy: { policy: 'same-origin' },
+    // DENY, as frame-ancestors 'none' says: SAMEORIGIN would let a page of the same origin frame Concord.
+    frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   });
   app.addHook('onSend', async (request, reply, payload) => {

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { databaseIsReady } from '../db/database.js';
 import type { RouteSpec } from './route-table.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { createReadinessProbe, type ReadinessProbe } from './readiness.js';
 
 /** Health checks for a load balancer, and the API's description. */
-export function systemRoutes(pool: pg.Pool, apiRoutes: () => RouteSpec[]): RouteSpec[] {
+export function systemRoutes(pool: pg.Pool, apiRoutes: () => RouteSpec[], readiness: ReadinessProbe = createReadinessProbe(pool)): RouteSpec[] {
   let document: unknown;
   return [
     {
@@ -22,9 +22,9 @@ export function systemRoutes(pool: pg.Pool, apiRoutes: () => RouteSpec[]): Route
       access: { public: 'load balancers check it without credentials' },
       audit: { none: 'reads nothing but "select 1"' },
       kind: 'system',
-      summary: 'The process can serve requests: the database answers',
+      summary: 'The process can serve requests: the database answers (busy is still ready)',
       handler: async (_request, reply) => {
-        const ready = await databaseIsReady(pool);
+        const ready = await readiness.isReady();
         return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unavailable' });
       },
     },
