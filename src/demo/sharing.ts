@@ -148,6 +148,7 @@ export function sharingStories(t: Timeline, c: Cast) {
       reason: 'risk_to_life',
       explanation: 'Gareth came to the evening clinic drunk, saying he would “sort out” his neighbour tonight. I need his risk history and who coordinates his care to pass to the police.',
     });
+    if (glass.status !== 'started') throw new Error('The demo expects Jade’s emergency access to start, within the hourly allowance');
     garethAlert = glass.alertId;
   });
   at([3, '10:15'], 'Gareth Pryce: emergency access reviewed', () =>

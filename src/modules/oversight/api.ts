@@ -23,6 +23,14 @@ const breakGlassGranted = z.object({
   alertId: id.describe('The alert raised for the Caldicott guardian'),
 });
 
+const breakGlassWaiting = z.object({
+  status: z.literal('waiting').describe('You have used emergency access as often as an hour allows: this waits for the Caldicott guardian, and the record opens only if she approves'),
+  requestId: id,
+  personId: id,
+  requestedAt: timestamp,
+});
+const breakGlassOutcome = z.union([breakGlassGranted.extend({ status: z.literal('started') }), breakGlassWaiting]);
+
 const alert = z.object({
   id,
   kind: z.enum(ACCESS_ALERT_KINDS),
@@ -51,11 +59,12 @@ export function oversightApi(services: Services): RouteSpec[] {
   const alertIdOf = (request: FastifyRequest) => referenceOrNotFound(paramsOf(request).alertId, 'OVERSIGHT.ALERT_NOT_FOUND');
   return [
     endpoint('POST', api.breakGlass.pattern, 'records.break_glass', { action: 'record.break_glass' },
-      'Open a record your agency has no relationship with, in an emergency, for a few hours: give a listed reason and explain it (alerts the Caldicott guardian). 409 if you can already open it.',
-      { params: z.object({ personId: id }), body: breakGlassInput, response: breakGlassGranted, successStatus: 201 },
+      'Open a record your agency has no relationship with, in an emergency, for a few hours: give a listed reason and explain it (alerts the Caldicott guardian). 409 if you can already open it. Beyond BREAK_GLASS_PER_HOUR openings in an hour it waits for the Caldicott guardian (status waiting).',
+      { params: z.object({ personId: id }), body: breakGlassInput, response: breakGlassOutcome, successStatus: 201 },
       async (request, actor) => {
-        const granted = await oversight.breakGlass(actor, referenceOrNotFound(paramsOf(request).personId, 'PEOPLE.NOT_FOUND'), bodyOf(request));
-        return { ...granted, reason: granted.reasonCode };
+        const outcome = await oversight.breakGlass(actor, referenceOrNotFound(paramsOf(request).personId, 'PEOPLE.NOT_FOUND'), bodyOf(request));
+        if (outcome.status === 'waiting') return { status: outcome.status, requestId: outcome.requestId, personId: outcome.personId, requestedAt: outcome.requestedAt };
+        return { ...outcome, reason: outcome.reasonCode };
       },
       (body) => peopleApiPaths.person((body as unknown as { personId: string }).personId)),
     endpoint('GET', api.alerts.pattern, 'alerts.review', { action: 'alerts.viewed' }, 'Access alerts, those not yet reviewed first, then the newest; 50 a page',

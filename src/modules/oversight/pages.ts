@@ -8,7 +8,7 @@ import { actorOf } from '../../platform/http/request-actor.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { oversightPaths as paths, recordPaths } from './paths.js';
-import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, BREAK_GLASS_EXPLANATION, PERSON_ACCESS_NAMES, REVIEW_NOTES_MAX } from './rules.js';
+import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, BREAK_GLASS_EXPLANATION, DECISION_NAMES, PERSON_ACCESS_NAMES, REVIEW_NOTES_MAX } from './rules.js';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 type Values = Record<string, unknown>;
@@ -24,6 +24,7 @@ const NAMES = {
   reasons: BREAK_GLASS_REASON_NAMES,
   kinds: ALERT_KIND_NAMES,
   outcomes: ALERT_OUTCOME_NAMES,
+  decisions: DECISION_NAMES,
   personAccess: PERSON_ACCESS_NAMES,
 };
 const CHOICES = {
@@ -39,6 +40,7 @@ const render = (reply: FastifyReply, view: string, data: Values, status?: number
 const idOf = (request: FastifyRequest, name: string, code: string) => referenceOrNotFound((request.params as Values)[name], code);
 const personIdOf = (request: FastifyRequest) => idOf(request, 'personId', 'PEOPLE.NOT_FOUND');
 const alertIdOf = (request: FastifyRequest) => idOf(request, 'alertId', 'OVERSIGHT.ALERT_NOT_FOUND');
+const requestIdOf = (request: FastifyRequest) => idOf(request, 'requestId', 'OVERSIGHT.REQUEST_NOT_FOUND');
 const formOf = (request: FastifyRequest) => (request.body ?? {}) as Values;
 const accessNotNeeded = (error: unknown): error is DomainError => error instanceof DomainError && error.code === 'OVERSIGHT.ACCESS_NOT_NEEDED';
 const refusedInput = (error: unknown): error is DomainError => error instanceof DomainError && error.kind === 'invalid';
@@ -65,7 +67,10 @@ export function oversightPages(services: Services): RouteSpec[] {
     answer(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass', 'Open a record in an emergency for a few hours, giving a reason (alerts the Caldicott guardian)', async (request, reply) => {
       const personId = personIdOf(request);
       return toRecordIfOpen(reply, personId, async () => {
-        await oversight.breakGlass(actorOf(request), personId, formOf(request));
+        const outcome = await oversight.breakGlass(actorOf(request), personId, formOf(request));
+        if (outcome.status === 'waiting') {
+          return reply.redirectWithNotice(recordPaths.search(), 'You have used emergency access as often as an hour allows. Your request waits for the Caldicott guardian: the record opens only if she approves it.', 'important');
+        }
         return reply.code(303).redirect(recordPaths.person(personId));
       });
     }),
@@ -85,13 +90,22 @@ export function oversightPages(services: Services): RouteSpec[] {
       const query = (request.query ?? {}) as Values;
       try {
         const found = await oversight.alerts(actorOf(request), query);
+        const waiting = await oversight.waitingRequests(actorOf(request));
         const more = (p: number) => paths.alertsWhere({ ...found.filters, page: p });
-        return render(reply, 'alerts', { ...found, values: query, previousHref: found.page > 1 ? more(found.page - 1) : null, nextHref: found.hasMore ? more(found.page + 1) : null });
+        return render(reply, 'alerts', { ...found, waiting, values: query, previousHref: found.page > 1 ? more(found.page - 1) : null, nextHref: found.hasMore ? more(found.page + 1) : null });
       } catch (error) {
         // Filters that cannot be understood read nothing, so nothing is recorded either.
         if (refusedInput(error)) return render(reply, 'alerts', { errors: error.fieldErrors, values: query, alerts: null }, 400);
         throw error;
       }
+    }),
+    page(paths.request.pattern, 'alerts.review', 'break_glass_request.viewed', 'Emergency access beyond the hourly allowance, waiting for the Caldicott guardian to approve or decline it', async (request, reply) => {
+      return render(reply, 'request', { request: await oversight.request(actorOf(request), requestIdOf(request)) });
+    }),
+    answer(paths.request.pattern, 'alerts.review', 'record.break_glass_approved', 'Approve (emergency access starts) or decline emergency access that waited for the Caldicott guardian (once)', async (request, reply) => {
+      const requestId = requestIdOf(request);
+      const decided = await oversight.decide(actorOf(request), requestId, formOf(request));
+      return reply.redirectWithNotice(paths.request(requestId), decided.decision === 'approved' ? 'Emergency access has started' : 'Emergency access has been declined');
     }),
     page(paths.alert.pattern, 'alerts.review', 'alert.viewed', 'One access alert: who, when, why, and what they opened while it lasted; the review', async (request, reply) => {
       return render(reply, 'alert', { alert: await oversight.alert(actorOf(request), alertIdOf(request)) });

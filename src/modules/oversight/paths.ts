@@ -18,6 +18,8 @@ export const oversightPaths = {
   alertsWhere: (filters: { kind?: string; status?: string; page?: number }) =>
     withQuery(alerts(), { kind: filters.kind, status: filters.status, page: filters.page && filters.page > 1 ? String(filters.page) : undefined }),
   alert: path('/audit/alerts/:alertId'),
+  /** Emergency access waiting for the Caldicott guardian's decision. */
+  request: path('/audit/alerts/requests/:requestId'),
   personViewers: auditPaths.personViewers,
   personViewersBefore: (personId: string, beforeId: number) => withQuery(auditPaths.personViewers(personId), { before: String(beforeId) }),
   userAccess: auditPaths.userAccess,

@@ -18,6 +18,21 @@ export function breakGlassExpiry(startedAt: Date, hours: number): Date {
 }
 
 /**
+ * Emergency access is for emergencies: after `perHour` openings in the last hour, a user's next one waits
+ * for the Caldicott guardian to approve it, however urgent it is said to be.
+ */
+export function breakGlassMustWait(startedInLastHour: number, perHour: number): boolean {
+  return startedInLastHour >= perHour;
+}
+
+/** The hour over which openings of emergency access are counted, up to now. */
+export function lastHour(now: Date): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - HOUR), to: new Date(now.getTime() + 1) };
+}
+
+export const DECISION_NAMES = { approved: 'Approved', declined: 'Declined' } as const;
+
+/**
  * The hour counted for "too many records": the last hour up to now, raised once per user in each clock
  * hour (UK offsets are whole hours, so the UTC hour is the UK hour), however often and by however many
  * workers the check runs.

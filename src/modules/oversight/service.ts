@@ -6,13 +6,13 @@ import { eventsOfUserAboutPerson, peopleOpenedBy, usersOpeningMany } from '../..
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
-import { conflict, forbidden, notFound } from '../../platform/errors.js';
+import { conflict, DomainError, forbidden, notFound } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
 import type { Config } from '../../config.js';
 import type { DirectoryService, RoleChangeNotice } from '../directory/service.js';
 import type { PeopleService } from '../people/service.js';
-import { alertFilters, breakGlassInput, reviewInput } from './inputs.js';
-import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, breakGlassExpiry, manyRecordsWindow } from './rules.js';
+import { alertFilters, breakGlassInput, decisionInput, reviewInput } from './inputs.js';
+import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, breakGlassExpiry, breakGlassMustWait, DECISION_NAMES, lastHour, manyRecordsWindow } from './rules.js';
 import * as store from './store.js';
 
 export type OversightDependencies = {
@@ -26,6 +26,11 @@ export type OversightDependencies = {
 };
 
 const ALERTS_PAGE = 50;
+
+/** Emergency access either starts now, or waits for the Caldicott guardian (beyond the hourly allowance). */
+export type BreakGlassOutcome =
+  | ({ status: 'started'; name: string; alertId: string } & store.BreakGlassRow)
+  | { status: 'waiting'; requestId: string; personId: string; name: string; requestedAt: Date };
 const NOT_FOUND = 'There is no person with that reference.';
 
 /**
@@ -44,46 +49,152 @@ export class OversightService {
 
   /**
    * Opens a record the actor has no relationship with, for a few hours, for a listed reason explained
-   * in their words. It raises an alert for the Caldicott guardian in the same transaction.
+   * in their words. It raises an alert for the Caldicott guardian in the same transaction. Beyond the
+   * hourly allowance it opens nothing: it is recorded as a request that waits for her decision.
+   * A refusal (no reason, too short an explanation, no permission) is recorded too.
    */
-  async breakGlass(actor: Actor, personId: string, input: unknown) {
+  async breakGlass(actor: Actor, personId: string, input: unknown): Promise<BreakGlassOutcome> {
     const name = await this.requireBreakGlassNeeded(actor, personId);
-    const values = parseOrThrow(breakGlassInput, input, 'OVERSIGHT.BREAK_GLASS_INVALID');
+    const values = await this.parseOrRecordRefusal(actor, personId, input);
     const { audit, clock, config } = this.deps;
     return audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const startedAt = clock.now();
-      const expiresAt = breakGlassExpiry(startedAt, config.breakGlassHours);
-      const glass = await store.insertBreakGlass(tx, {
-        personId,
-        userId: actor.userId,
-        agencyId: actor.agencyId,
-        teamId: actor.teamId,
-        reasonCode: values.reason,
-        reasonText: values.explanation,
-        startedAt,
-        expiresAt,
-      });
-      const alert = await store.insertAlert(tx, {
-        kind: 'break_glass',
-        userId: actor.userId,
-        personId,
-        breakGlassId: glass.id,
-        details: { reason: values.reason, agencyId: actor.agencyId, teamId: actor.teamId, expiresAt: expiresAt.toISOString() },
-        raisedAt: startedAt,
-      });
-      record({
-        action: 'record.break_glass',
-        personId,
-        subject: { type: 'person', id: personId },
-        details: { breakGlassId: glass.id, alertId: alert.id, reason: values.reason, explanation: values.explanation, expiresAt: expiresAt.toISOString() },
-      });
-      return { ...glass, name, alertId: alert.id };
+      const now = clock.now();
+      await store.lockBreakGlassOf(tx, actor.userId);
+      const started = await store.breakGlassStartedIn(tx, actor.userId, lastHour(now));
+      const asked = { personId, userId: actor.userId, agencyId: actor.agencyId, teamId: actor.teamId, reasonCode: values.reason, reasonText: values.explanation };
+      if (breakGlassMustWait(started, config.breakGlassPerHour)) {
+        const request = await store.insertRequest(tx, { ...asked, requestedAt: now });
+        record({
+          action: 'record.break_glass_requested',
+          personId,
+          subject: { type: 'break_glass_request', id: request.id },
+          details: { reason: values.reason, explanation: values.explanation, startedInLastHour: started, perHour: config.breakGlassPerHour },
+        });
+        return { status: 'waiting' as const, requestId: request.id, personId, name, requestedAt: now };
+      }
+      const glass = await this.start(tx, record, asked, now);
+      return { status: 'started' as const, ...glass, name };
     });
+  }
+
+  /** Starts emergency access and raises its alert, in the caller's transaction. */
+  private async start(tx: Queryable, record: RecordEvent, asked: Omit<store.RequestRow, 'id' | 'requestedAt'>, startedAt: Date, approval?: { requestId: string }) {
+    const expiresAt = breakGlassExpiry(startedAt, this.deps.config.breakGlassHours);
+    const glass = await store.insertBreakGlass(tx, { ...asked, startedAt, expiresAt });
+    const alert = await store.insertAlert(tx, {
+      kind: 'break_glass',
+      userId: asked.userId,
+      personId: asked.personId,
+      breakGlassId: glass.id,
+      details: { reason: asked.reasonCode, agencyId: asked.agencyId, teamId: asked.teamId, expiresAt: expiresAt.toISOString(), ...(approval ?? {}) },
+      raisedAt: startedAt,
+    });
+    record({
+      action: 'record.break_glass',
+      personId: asked.personId,
+      subject: { type: 'person', id: asked.personId },
+      details: { breakGlassId: glass.id, alertId: alert.id, userId: asked.userId, reason: asked.reasonCode, explanation: asked.reasonText, expiresAt: expiresAt.toISOString(), ...(approval ?? {}) },
+    });
+    return { ...glass, alertId: alert.id };
+  }
+
+  /** The reason and explanation, or a refusal that is recorded before it is answered. */
+  private async parseOrRecordRefusal(actor: Actor, personId: string, input: unknown) {
+    try {
+      return parseOrThrow(breakGlassInput, input, 'OVERSIGHT.BREAK_GLASS_INVALID');
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.deps.audit.recordNow(auditActorOf(actor), {
+          action: 'record.break_glass_refused',
+          outcome: 'denied',
+          personId,
+          subject: { type: 'person', id: personId },
+          details: { problems: error.fieldErrors.map((e) => ({ field: e.field, message: e.message })) },
+        });
+      }
+      throw error;
+    }
+  }
+
+  // ---- Emergency access waiting for the Caldicott guardian -------------------------------------
+
+  /** Emergency access waiting for a decision, longest wait first, each person shown recorded as seen. */
+  async waitingRequests(actor: Actor) {
+    const { audit, guard } = this.deps;
+    await guard.require(actor, 'alerts.review');
+    const rows = await audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const found = await store.waitingRequests(tx);
+      for (const personId of new Set(found.map((r) => r.personId))) record({ action: 'break_glass_requests.viewed', personId, subject: { type: 'person', id: personId }, details: { shown: found.length } });
+      return found;
+    });
+    return this.describeRequests(rows.map((request) => ({ request, decision: null })));
+  }
+
+  /** One request, with its decision if it has one. */
+  async request(actor: Actor, requestId: string) {
+    const { audit, guard, db } = this.deps;
+    await guard.require(actor, 'alerts.review');
+    const found = await store.findRequest(db, requestId);
+    if (!found) throw notFound('OVERSIGHT.REQUEST_NOT_FOUND', 'There is no emergency access request with that reference.');
+    await audit.recordNow(auditActorOf(actor), { action: 'break_glass_request.viewed', personId: found.request.personId, subject: { type: 'break_glass_request', id: requestId } });
+    return (await this.describeRequests([found]))[0]!;
+  }
+
+  /**
+   * The Caldicott guardian's decision, made once, by someone other than the one asking. Approval starts
+   * the emergency access then (its hours count from the approval) and raises its alert like any other.
+   */
+  async decide(actor: Actor, requestId: string, input: unknown) {
+    const { audit, guard, db, clock } = this.deps;
+    await guard.require(actor, 'alerts.review');
+    const found = await store.findRequest(db, requestId);
+    if (!found) throw notFound('OVERSIGHT.REQUEST_NOT_FOUND', 'There is no emergency access request with that reference.');
+    if (found.decision) throw alreadyDecided();
+    if (found.request.userId === actor.userId) throw forbidden('OVERSIGHT.OWN_REQUEST', 'You cannot decide on your own emergency access: ask another auditor.');
+    const values = parseOrThrow(decisionInput, input, 'OVERSIGHT.DECISION_INVALID');
+    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const now = clock.now();
+      const { id: _id, requestedAt: _at, ...asked } = found.request;
+      const glass = values.decision === 'approved' ? await this.start(tx, record, asked, now, { requestId }) : null;
+      const decision = await store.insertDecision(tx, { requestId, decision: values.decision, notes: values.notes, decidedBy: actor.userId, decidedAt: now, breakGlassId: glass?.id ?? null });
+      if (!decision) throw alreadyDecided();
+      record({
+        action: values.decision === 'approved' ? 'record.break_glass_approved' : 'record.break_glass_declined',
+        personId: asked.personId,
+        subject: { type: 'break_glass_request', id: requestId },
+        details: { userId: asked.userId, notes: values.notes, ...(glass ? { breakGlassId: glass.id, expiresAt: glass.expiresAt.toISOString() } : {}) },
+      });
+      return { ...decision, expiresAt: glass?.expiresAt ?? null };
+    });
+  }
+
+  private async describeRequests(rows: { request: store.RequestRow; decision: store.DecisionRow | null }[]) {
+    const { db, directory, people } = this.deps;
+    const names = await directory.namesFor({
+      userIds: rows.flatMap((r) => [r.request.userId, ...(r.decision ? [r.decision.decidedBy] : [])]),
+      agencyIds: rows.map((r) => r.request.agencyId),
+      teamIds: rows.map((r) => r.request.teamId),
+    });
+    const personNames = await people.namesOf(db, rows.map((r) => r.request.personId));
+    return rows.map(({ request, decision }) => ({
+      id: request.id,
+      requestedAt: request.requestedAt,
+      user: { id: request.userId, name: names.users.get(request.userId)?.name ?? 'Unknown user' },
+      agency: { id: request.agencyId, name: names.agencies.get(request.agencyId)?.name ?? 'Unknown agency' },
+      team: { id: request.teamId, name: names.teams.get(request.teamId)?.name ?? 'Unknown team' },
+      person: { id: request.personId, name: personNames.get(request.personId) ?? 'Unknown person' },
+      reason: request.reasonCode,
+      reasonName: BREAK_GLASS_REASON_NAMES[request.reasonCode as BreakGlassReason] ?? request.reasonCode,
+      explanation: request.reasonText,
+      decision: decision
+        ? { decision: decision.decision, decisionName: DECISION_NAMES[decision.decision], notes: decision.notes, decidedAt: decision.decidedAt, decidedBy: { id: decision.decidedBy, name: names.users.get(decision.decidedBy)?.name ?? 'Unknown user' } }
+        : null,
+    }));
   }
 
   private async requireBreakGlassNeeded(actor: Actor, personId: string): Promise<string> {
     const { db, guard, people } = this.deps;
-    await guard.require(actor, 'records.break_glass');
+    await guard.require(actor, 'records.break_glass', {}, { type: 'person', id: personId });
     if (!(await people.exists(db, personId))) throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND);
     // The notice says no name: it is shown on whichever page comes next, which may not be the record.
     if ((await people.accessTo(db, actor, personId)).level === 'record') throw conflict('OVERSIGHT.ACCESS_NOT_NEEDED', 'You can already open this record, so emergency access is not needed.');
@@ -227,6 +338,7 @@ export class OversightService {
   }
 }
 
+const alreadyDecided = () => conflict('OVERSIGHT.ALREADY_DECIDED', 'This request has already been decided. A decision cannot be changed.');
 const alreadyReviewed = () => conflict('OVERSIGHT.ALREADY_REVIEWED', 'This alert has already been reviewed. A review cannot be changed.');
 
 /** The hour a "many records" alert counted, from what it recorded when raised. */

@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/database.js';
 import { accessAlert, accessAlertReview, breakGlass, type AccessAlertKind } from '../../platform/access/schema.js';
+import { breakGlassDecision, breakGlassRequest } from './schema.js';
 
 /*
  * Queries on the oversight records: break-glass use, access alerts and their reviews. The tables sit in
@@ -86,4 +87,59 @@ export async function insertReview(tx: Queryable, values: typeof accessAlertRevi
 export async function countUnreviewed(db: Queryable): Promise<number> {
   const [row] = await db.select({ n: count() }).from(accessAlert).leftJoin(accessAlertReview, eq(accessAlertReview.alertId, accessAlert.id)).where(isNull(accessAlertReview.alertId));
   return row?.n ?? 0;
+}
+
+// ---- Emergency access waiting for the Caldicott guardian ----------------------------------------
+
+export type RequestRow = typeof breakGlassRequest.$inferSelect;
+export type DecisionRow = typeof breakGlassDecision.$inferSelect;
+
+/**
+ * Holds one user's emergency access until the transaction ends, so two openings at once cannot both
+ * be counted under the hourly allowance.
+ */
+export async function lockBreakGlassOf(tx: Queryable, userId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`break_glass:${userId}`}, 0))`);
+}
+
+/** How many times the user's emergency access started in the window. */
+export async function breakGlassStartedIn(db: Queryable, userId: string, window: { from: Date; to: Date }): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(breakGlass)
+    .where(and(eq(breakGlass.userId, userId), gte(breakGlass.startedAt, window.from), lt(breakGlass.startedAt, window.to)));
+  return row?.n ?? 0;
+}
+
+export async function insertRequest(tx: Queryable, values: typeof breakGlassRequest.$inferInsert): Promise<RequestRow> {
+  const [row] = await tx.insert(breakGlassRequest).values(values).returning();
+  return row!;
+}
+
+export async function findRequest(db: Queryable, id: string): Promise<{ request: RequestRow; decision: DecisionRow | null } | null> {
+  const [row] = await db
+    .select({ request: breakGlassRequest, decision: breakGlassDecision })
+    .from(breakGlassRequest)
+    .leftJoin(breakGlassDecision, eq(breakGlassDecision.requestId, breakGlassRequest.id))
+    .where(eq(breakGlassRequest.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Requests not yet decided, oldest first: the longest wait is the most urgent. */
+export async function waitingRequests(db: Queryable, limit = 100): Promise<RequestRow[]> {
+  const rows = await db
+    .select({ request: breakGlassRequest })
+    .from(breakGlassRequest)
+    .leftJoin(breakGlassDecision, eq(breakGlassDecision.requestId, breakGlassRequest.id))
+    .where(isNull(breakGlassDecision.requestId))
+    .orderBy(asc(breakGlassRequest.requestedAt), asc(breakGlassRequest.id))
+    .limit(limit);
+  return rows.map((r) => r.request);
+}
+
+/** Records the decision, or answers null when the request already has one (it is decided once). */
+export async function insertDecision(tx: Queryable, values: typeof breakGlassDecision.$inferInsert): Promise<DecisionRow | null> {
+  const [row] = await tx.insert(breakGlassDecision).values(values).onConflictDoNothing({ target: breakGlassDecision.requestId }).returning();
+  return row ?? null;
 }
