@@ -116,7 +116,7 @@ describe('an agency administrator', () => {
     const created = await assertRefused(() => aisha.post(paths.userNew(RIVERSIDE), newUser({ email: 'sneaky@riverside-nhs.example', roles: ['practitioner', 'partnership_administrator'] })), 'page');
     assert.equal(created.event.details.reason, 'Only a partnership administrator can give partnership-wide roles.');
     await aisha.get(paths.membershipRoles(DANIEL_MEMBERSHIP));
-    await assertRefused(() => aisha.post(paths.membershipRoles(DANIEL_MEMBERSHIP), { roles: ['practitioner', 'partnership_administrator'] }), 'page');
+    await assertRefused(() => aisha.post(paths.membershipRoles(DANIEL_MEMBERSHIP), { roles: ['practitioner', 'partnership_administrator'], version: '1' }), 'page');
     assert.deepEqual((await t.pool.query('select roles from team_membership where id = $1', [DANIEL_MEMBERSHIP])).rows[0].roles, ['practitioner']);
   });
 
@@ -127,7 +127,7 @@ describe('an agency administrator', () => {
     await assertRefused(() => aishaApi.post(api.userDeactivate(RAJ)), 'api');
     await assertRefused(() => aishaApi.post(api.agencies(), { name: 'Rogue Agency', type: 'other' }), 'api');
     await assertRefused(() => aishaApi.post(api.agencyUsers(RIVERSIDE), newUser({ email: 'z@riverside-nhs.example', roles: ['partnership_administrator'] })), 'api');
-    await assertRefused(() => aishaApi.put(api.membershipRoles(DANIEL_MEMBERSHIP), { roles: ['partnership_administrator'] }), 'api');
+    await assertRefused(() => aishaApi.put(api.membershipRoles(DANIEL_MEMBERSHIP), { roles: ['partnership_administrator'], version: 1 }), 'api');
     const own = await aishaApi.post(api.agencyTeams(RIVERSIDE), { name: 'Memory Assessment Service' });
     assert.equal(own.statusCode, 201);
   });

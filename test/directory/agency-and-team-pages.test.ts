@@ -4,6 +4,10 @@ import { Browser, auditSince, countRows, lastAuditId, testConcord, type TestConc
 import { errorSummary, submit } from '../support/pages.js';
 import { directoryPaths as paths } from '../../src/modules/directory/paths.js';
 
+/** The version an edit form carries, as the browser would send it back. */
+const versionOn = async (browser: Browser, url: string) => /name="version" value="(\d+)"/.exec((await browser.get(url)).body)![1]!;
+
+
 const t: TestConcord = await testConcord();
 const alex = await new Browser(t.app).signIn('alex.morgan@northshire-care.example');
 const tom = await new Browser(t.app).signIn('tom.okafor@riverside-nhs.example');
@@ -88,7 +92,7 @@ describe('adding and changing an agency', () => {
     assert.match(form.body, /value="Millbrook Medical Practice"/);
     assert.match(form.body, /value="gp_practice" checked/);
     const before = await lastAuditId(t);
-    const { landed } = await submit(alex, paths.agencyEdit(id), { name: 'Millbrook Medical Practice', type: 'gp_practice', phone: '01632 960 555', email: '' });
+    const { landed } = await submit(alex, paths.agencyEdit(id), { name: 'Millbrook Medical Practice', type: 'gp_practice', phone: '01632 960 555', email: '', version: await versionOn(alex, paths.agencyEdit(id)) });
     assert.match(landed.body, /Millbrook Medical Practice has been updated/);
     assert.match(landed.body, /01632 960 555/);
     const events = await auditSince(t, before);
@@ -186,7 +190,7 @@ describe('teams', () => {
   test('changing a team and deactivating it are recorded against the team', async () => {
     const teamId = await idOf('team', 'Pathways Recovery Team');
     const before = await lastAuditId(t);
-    const changed = await submit(alex, paths.teamEdit(teamId), { name: 'Pathways Recovery Team', description: 'Community recovery support.', phone: '01632 960 600' });
+    const changed = await submit(alex, paths.teamEdit(teamId), { name: 'Pathways Recovery Team', description: 'Community recovery support.', phone: '01632 960 600', version: await versionOn(alex, paths.teamEdit(teamId)) });
     assert.match(changed.landed.body, /Pathways Recovery Team has been updated/);
     const question = await alex.get(paths.teamDeactivate(teamId));
     assert.match(question.body, /Deactivate Pathways Recovery Team\?/);

@@ -53,7 +53,7 @@ describe('agencies through the API', () => {
     const body = json(response);
     assert.equal(response.headers.location, api.agency(body.id));
     assert.deepEqual({ ...body, id: undefined, createdAt: undefined, updatedAt: undefined }, {
-      id: undefined, name: 'Northshire Advocacy', type: 'voluntary_sector', email: 'hello@advocacy.example', phone: null, active: true, teams: [], createdAt: undefined, updatedAt: undefined,
+      id: undefined, name: 'Northshire Advocacy', type: 'voluntary_sector', email: 'hello@advocacy.example', phone: null, active: true, version: 1, teams: [], createdAt: undefined, updatedAt: undefined,
     });
     const events = await auditSince(t, before);
     assert.deepEqual(events.map((e) => [e.action, e.subject_type, e.subject_id]), [['directory.agency_created', 'agency', body.id]]);
@@ -85,9 +85,9 @@ describe('agencies through the API', () => {
 
   test('changing, deactivating and reactivating an agency', async () => {
     const police = await id('select id from agency where name = $1', 'Northshire Police');
-    const changed = await alex.put(api.agency(police), { name: 'Northshire Police', type: 'police', phone: '101' });
+    const changed = await alex.put(api.agency(police), { name: 'Northshire Police', type: 'police', phone: '101', version: 1 });
     assert.equal(changed.statusCode, 400, 'a 3-digit number is not a telephone number we accept');
-    const ok = await alex.put(api.agency(police), { name: 'Northshire Constabulary', type: 'police' });
+    const ok = await alex.put(api.agency(police), { name: 'Northshire Constabulary', type: 'police', version: 1 });
     assert.equal(json(ok).name, 'Northshire Constabulary');
     assert.equal(json(await alex.post(api.agencyDeactivate(police))).active, false);
     assert.equal(json(await alex.post(api.agencyReactivate(police))).active, true);
@@ -101,10 +101,10 @@ describe('teams through the API', () => {
     const team = json(created);
     assert.equal(created.headers.location, api.team(team.id));
     assert.deepEqual([team.agencyId, team.agencyName, team.members], [RIVERSIDE, 'Riverside NHS Mental Health Trust', []]);
-    const changed = json(await alex.put(api.team(team.id), { name: 'Liaison Psychiatry', description: 'Emergency department and wards.' }));
+    const changed = json(await alex.put(api.team(team.id), { name: 'Liaison Psychiatry', description: 'Emergency department and wards.', version: team.version }));
     assert.equal(changed.description, 'Emergency department and wards.');
     await assertProblem(() => alex.post(api.agencyTeams(RIVERSIDE), { name: 'Liaison Psychiatry' }), 409, { name: 'Riverside NHS Mental Health Trust already has a team with that name' });
-    await assertProblem(() => alex.put(api.team(team.id), { name: '' }), 400, { name: 'Enter the team name' });
+    await assertProblem(() => alex.put(api.team(team.id), { name: '', version: changed.version }), 400, { name: 'Enter the team name' });
     assert.equal(json(await alex.post(api.teamDeactivate(team.id))).active, false);
     assert.equal(json(await alex.post(api.teamReactivate(team.id))).active, true);
   });
@@ -125,7 +125,7 @@ describe('users through the API', () => {
     assert.equal(response.headers.location, api.user(user.id));
     assert.equal(user.email, 'ola.nwosu@riverside-nhs.example');
     assert.deepEqual(user.memberships.map((m: { teamId: string; roles: string[] }) => [m.teamId, m.roles]), [[CMHT, ['practitioner']]]);
-    assert.deepEqual(Object.keys(user).sort(), ['active', 'agencyId', 'agencyName', 'createdAt', 'deactivatedAt', 'email', 'id', 'jobTitle', 'memberships', 'name', 'phone', 'updatedAt']);
+    assert.deepEqual(Object.keys(user).sort(), ['active', 'agencyId', 'agencyName', 'createdAt', 'deactivatedAt', 'email', 'id', 'jobTitle', 'memberships', 'name', 'phone', 'updatedAt', 'version']);
     assert.doesNotMatch(response.body, /password|argon2|hash|juniper/i);
     assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.subject_id]), [['directory.user_created', user.id]]);
     const signedIn = await new Browser(t.app).signIn('ola.nwosu@riverside-nhs.example', 'juniper kettle horizon');
@@ -168,7 +168,7 @@ describe('users through the API', () => {
   });
 
   test('changes a user’s details and sets a password; a weak password is 400', async () => {
-    const changed = json(await alex.put(api.user(GRACE), { name: 'Grace Whitfield', email: 'grace.whitfield@riverside-nhs.example', jobTitle: 'Approved mental health professional' }));
+    const changed = json(await alex.put(api.user(GRACE), { name: 'Grace Whitfield', email: 'grace.whitfield@riverside-nhs.example', jobTitle: 'Approved mental health professional', version: json(await alex.get(api.user(GRACE))).version }));
     assert.equal(changed.jobTitle, 'Approved mental health professional');
     await assertProblem(() => alex.put(api.userPassword(GRACE), { password: 'short' }), 400, { password: 'Password must be 12 characters or more' });
     assert.equal((await alex.put(api.userPassword(GRACE), { password: 'saffron tunnel meadow' })).statusCode, 204);
@@ -186,8 +186,8 @@ describe('memberships through the API', () => {
     const membership = json(added);
     assert.deepEqual([membership.teamName, membership.roles, membership.active], ['Riverside Community Mental Health Team', ['practitioner'], true]);
 
-    await assertProblem(() => alex.put(api.membershipRoles(membership.id), { roles: [] }), 400, { roles: 'Select at least one role' });
-    const changed = json(await alex.put(api.membershipRoles(membership.id), { roles: ['care_coordinator'] }));
+    await assertProblem(() => alex.put(api.membershipRoles(membership.id), { roles: [], version: membership.version }), 400, { roles: 'Select at least one role' });
+    const changed = json(await alex.put(api.membershipRoles(membership.id), { roles: ['care_coordinator'], version: membership.version }));
     assert.deepEqual(changed.roles, ['care_coordinator']);
 
     const before = await lastAuditId(t);

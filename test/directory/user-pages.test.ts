@@ -4,6 +4,10 @@ import { Browser, auditSince, countRows, lastAuditId, testConcord, type TestConc
 import { errorSummary, submit } from '../support/pages.js';
 import { directoryPaths as paths } from '../../src/modules/directory/paths.js';
 
+/** The version an edit form carries, as the browser would send it back. */
+const versionOn = async (browser: Browser, url: string) => /name="version" value="(\d+)"/.exec((await browser.get(url)).body)![1]!;
+
+
 const t: TestConcord = await testConcord();
 const alex = await new Browser(t.app).signIn('alex.morgan@northshire-care.example');
 
@@ -145,7 +149,7 @@ describe('a user’s page and details', () => {
     const form = await alex.get(paths.userEdit(daniel));
     assert.match(form.body, /value="Crisis practitioner"/);
     const before = await lastAuditId(t);
-    const { landed } = await submit(alex, paths.userEdit(daniel), { name: 'Daniel Hughes', email: 'daniel.hughes@riverside-nhs.example', jobTitle: 'Senior crisis practitioner', phone: '' });
+    const { landed } = await submit(alex, paths.userEdit(daniel), { name: 'Daniel Hughes', email: 'daniel.hughes@riverside-nhs.example', jobTitle: 'Senior crisis practitioner', phone: '', version: await versionOn(alex, paths.userEdit(daniel)) });
     assert.match(landed.body, /Daniel Hughes’s details have been updated/);
     assert.match(landed.body, /Senior crisis practitioner/);
     const events = await auditSince(t, before);
@@ -156,7 +160,7 @@ describe('a user’s page and details', () => {
   test('changing someone’s email to one already in use is refused and nothing changes', async () => {
     const daniel = await userId('daniel.hughes@riverside-nhs.example');
     const before = await lastAuditId(t);
-    const { landed } = await submit(alex, paths.userEdit(daniel), { name: 'Daniel Hughes', email: 'priya.raman@riverside-nhs.example' });
+    const { landed } = await submit(alex, paths.userEdit(daniel), { name: 'Daniel Hughes', email: 'priya.raman@riverside-nhs.example', version: await versionOn(alex, paths.userEdit(daniel)) });
     assert.deepEqual(errorSummary(landed.body), ['email: A user with that email address already exists']);
     assert.match(landed.body, /value="priya\.raman@riverside-nhs\.example"/, 'what was typed is kept');
     assert.equal((await t.pool.query('select email from app_user where id = $1', [daniel])).rows[0].email, 'daniel.hughes@riverside-nhs.example');
@@ -201,16 +205,18 @@ describe('team memberships', () => {
     const form = await alex.get(paths.membershipRoles(membership));
     assert.match(form.body, /value="practitioner" checked/);
     const before = await lastAuditId(t);
-    const none = await submit(alex, paths.membershipRoles(membership), {});
+    const version = await versionOn(alex, paths.membershipRoles(membership));
+    const none = await submit(alex, paths.membershipRoles(membership), { version });
     assert.equal(none.landed.statusCode, 400);
     assert.deepEqual(errorSummary(none.landed.body), ['roles: Select at least one role']);
     assert.deepEqual(await auditSince(t, before), []);
 
-    const { landed } = await submit(alex, paths.membershipRoles(membership), { roles: ['practitioner', 'team_manager'] });
+    const { landed } = await submit(alex, paths.membershipRoles(membership), { roles: ['practitioner', 'team_manager'], version });
     assert.match(landed.body, /Tom Okafor’s roles in Crisis Resolution and Home Treatment have been changed/);
     const events = await auditSince(t, before);
-    assert.deepEqual(events.map((e) => e.action), ['directory.membership_changed']);
-    assert.deepEqual([events[0]!.details.before, events[0]!.details.after], [['practitioner'], ['practitioner', 'team_manager']]);
+    // Team manager is a sensitive role: the Caldicott guardian is alerted in the same transaction.
+    assert.deepEqual(events.map((e) => e.action), ['alert.raised', 'directory.membership_changed']);
+    assert.deepEqual([events[1]!.details.before, events[1]!.details.after], [['practitioner'], ['practitioner', 'team_manager']]);
   });
 
   test('ending a membership asks first and is recorded; the last one cannot be ended', async () => {
@@ -223,7 +229,9 @@ describe('team memberships', () => {
     const page = await alex.get(paths.user(tom));
     assert.match(page.body, /Tom Okafor is no longer a member of Crisis Resolution and Home Treatment/);
     assert.match(page.body, /data-qa="past-memberships"[\s\S]*Crisis Resolution and Home Treatment/);
-    assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.subject_id]), [['directory.membership_ended', tom]]);
+    // The membership gave team manager (a sensitive role): ending it alerts the Caldicott guardian.
+    assert.deepEqual((await auditSince(t, before)).map((e) => e.action), ['alert.raised', 'directory.membership_ended']);
+    assert.deepEqual((await auditSince(t, before)).at(-1)!.subject_id, tom);
 
     const last = await membershipId('tom.okafor@riverside-nhs.example', 'Riverside Community Mental Health Team');
     const lastQuestion = await alex.get(paths.membershipEnd(last));
