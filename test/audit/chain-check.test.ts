@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type pg from 'pg';
 import { apiClient, auditSince, Browser, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { freshDatabase } from '../support/database.js';
+import { PROBLEMS } from '../../src/platform/audit/chain.js';
 
 const HELEN = 'helen.marsh@riverside-nhs.example'; // auditor / Caldicott guardian
 const ALEX = 'alex.morgan@northshire-care.example'; // partnership administrator
@@ -32,13 +33,15 @@ async function tamper(pool: pg.Pool, statement: string, params: unknown[]) {
   }
 }
 
+/** Seals every event written so far, as the worker's sealer does within seconds; only sealed events are protected. */
+async function sealAll(target: TestConcord) {
+  const outcome = await target.services.audit.seal();
+  assert.equal(outcome.waiting, false, 'nothing older was still running');
+}
+
 async function middleEventId(pool: pg.Pool): Promise<number> {
   const rows = await pool.query('select id from audit_event order by id offset (select count(*) / 2 from audit_event) limit 1');
   return rows.rows[0].id as number;
-}
-
-async function nextEventId(pool: pg.Pool, after: number): Promise<number> {
-  return (await pool.query('select min(id)::int as id from audit_event where id > $1', [after])).rows[0].id as number;
 }
 
 const noticeOf = (html: string) => /data-qa="notice"[\s\S]*?<p class="govuk-notification-banner__heading">\s*([\s\S]*?)\s*<\/p>/.exec(html)?.[1];
@@ -62,37 +65,64 @@ describe('checking the chain', () => {
     assert.equal(checked, (await t.pool.query('select count(*)::int as n from audit_event where id < $1', [verified.id])).rows[0].n);
     assert.equal(noticeOf(page.body), `The audit chain is intact: ${checked} events checked.`);
     assert.match(page.body, /data-qa="chain-status"[^>]*>\s*Intact/);
+    assert.match(page.body, /Events checked\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*\d+ \(the whole chain\)/);
+    // The check's own event and the page's reads were written after it sealed: they wait for the sealer.
+    assert.match(page.body, /data-qa="unsealed">\d+ newer events? (is|are) not sealed yet; the oldest was written \d+ seconds? ago/);
     assert.match(page.body, /Checked by\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Helen Marsh/);
     assert.equal(verified.outcome, 'success');
     assert.equal(verified.actor_name, 'Helen Marsh');
-    assert.deepEqual(verified.details, { intact: true, eventsChecked: checked });
+    assert.deepEqual(verified.details, { intact: true, eventsChecked: checked, full: true });
     assert.equal(await countRows(t, 'audit_verification'), checksBefore + 1);
   });
 
-  test('through the API: the result, then the latest check', async () => {
+  test('through the API: the result, continuing from the check before, then the latest check', async () => {
     const api = await apiClient(t, HELEN);
     t.clock.advance(1000);
-    const head = (await t.pool.query('select hash, (select count(*)::int from audit_event) as n from audit_event order by id desc limit 1')).rows[0];
+    const before = (await t.pool.query('select checked_at, through_seal_id, (select through_event_id from audit_seal s where s.id = v.through_seal_id) as through from audit_verification v order by seq desc limit 1')).rows[0];
     const result = await api.post('/api/v1/audit/verify');
     assert.equal(result.statusCode, 200);
-    assert.deepEqual(result.json(), { intact: true, eventsChecked: head.n, firstBroken: null, headHash: head.hash, checkedAt: t.clock.now().toISOString() });
+    const head = (await t.pool.query('select id, head_hash, through_event_id from audit_seal order by id desc limit 1')).rows[0];
+    const checked = (await t.pool.query('select count(*)::int as n from audit_event where id > $1 and id <= $2', [before.through, head.through_event_id])).rows[0].n;
+    const body = result.json();
+    assert.deepEqual(
+      { ...body, unsealed: undefined },
+      {
+        intact: true,
+        eventsChecked: checked,
+        firstBroken: null,
+        broken: [],
+        brokenCount: 0,
+        full: false,
+        continuedFrom: { checkedAt: before.checked_at.toISOString(), throughSealId: before.through_seal_id },
+        throughSealId: head.id,
+        headHash: head.head_hash,
+        checkedAt: t.clock.now().toISOString(),
+        unsealed: undefined,
+      },
+    );
+    assert.ok(checked > 0 && checked < (await countRows(t, 'audit_event')), 'only what was sealed since the last check');
     const latest = await api.get('/api/v1/audit/verification');
     assert.equal(latest.statusCode, 200);
     assert.deepEqual(latest.json().verification, {
       checkedAt: t.clock.now().toISOString(),
       checkedBy: 'Helen Marsh',
-      eventsChecked: head.n,
+      eventsChecked: checked,
       intact: true,
       firstBrokenId: null,
       problem: null,
-      headHash: head.hash,
+      headHash: head.head_hash,
+      fullCheck: false,
+      brokenCount: 0,
+      broken: [],
+      throughSealId: head.id,
     });
+    assert.ok(latest.json().unsealed.events >= 1, 'the check itself was recorded after it sealed');
   });
 
   test('the latest check is null before the chain was ever checked', async () => {
     const fresh = await testConcord();
     const latest = await (await apiClient(fresh, HELEN)).get('/api/v1/audit/verification');
-    assert.deepEqual(latest.json(), { verification: null });
+    assert.equal(latest.json().verification, null);
     const page = await new Browser(fresh.app).signIn(HELEN).then((b) => b.get('/audit'));
     assert.match(page.body, /The chain has not been checked yet/);
   });
@@ -101,6 +131,7 @@ describe('checking the chain', () => {
 describe('tampering is detected', () => {
   test('an event whose details were changed behind the triggers’ back: the page and the API name it', async () => {
     const target = await testConcord();
+    await sealAll(target);
     const altered = await middleEventId(target.pool);
     await tamper(target.pool, `update audit_event set details = details || '{"name": "Someone else"}' where id = $1`, [altered]);
 
@@ -114,7 +145,8 @@ describe('tampering is detected', () => {
     assert.equal(result.intact, false);
     assert.equal(result.headHash, null);
     assert.deepEqual(result.firstBroken, { id: altered, problem: 'its contents no longer match its hash (the event was altered)' });
-    assert.equal(result.eventsChecked, altered, 'every event up to and including the broken one');
+    assert.deepEqual(result.broken, [result.firstBroken]);
+    assert.equal(result.brokenCount, 1);
     const latest = (await api.get('/api/v1/audit/verification')).json().verification;
     assert.equal(latest.intact, false);
     assert.equal(latest.firstBrokenId, altered);
@@ -129,14 +161,14 @@ describe('tampering is detected', () => {
 
   test('an event deleted from the middle: the event after the gap is named', async () => {
     const target = await testConcord();
+    await sealAll(target);
     const removed = await middleEventId(target.pool);
-    const following = await nextEventId(target.pool, removed);
     await tamper(target.pool, 'delete from audit_event where id = $1', [removed]);
 
     const page = await checkThroughThePage(target);
-    assert.match(noticeOf(page.body)!, new RegExp(`^The audit chain is broken at event ${following}: does not follow the event before it \\(an event was removed, inserted or reordered\\)`));
+    assert.equal(noticeOf(page.body), `The audit chain is broken at event ${removed}: ${PROBLEMS.removed}. Tell your information governance lead.`);
     const result = (await (await apiClient(target, HELEN)).post('/api/v1/audit/verify')).json();
-    assert.deepEqual(result.firstBroken, { id: following, problem: 'does not follow the event before it (an event was removed, inserted or reordered)' });
+    assert.deepEqual(result.firstBroken, { id: removed, problem: PROBLEMS.removed });
   });
 });
 
@@ -205,8 +237,8 @@ describe('if the audit write fails, the action fails', () => {
 });
 
 describe('concord audit verify (command line)', () => {
-  const verifyCommand = (url: string) =>
-    promisify(execFile)(process.execPath, ['bin/concord.mjs', 'audit', 'verify'], { cwd: root, env: { ...process.env, DATABASE_URL: url } }).then(
+  const verifyCommand = (url: string, ...options: string[]) =>
+    promisify(execFile)(process.execPath, ['bin/concord.mjs', 'audit', 'verify', ...options], { cwd: root, env: { ...process.env, DATABASE_URL: url } }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
     );
@@ -216,14 +248,22 @@ describe('concord audit verify (command line)', () => {
     const events = (await database.pool.query('select count(*)::int as n from audit_event')).rows[0].n;
     const good = await verifyCommand(database.url);
     assert.equal(good.code, 0, good.stderr);
-    assert.match(good.stdout, new RegExp(`Audit chain intact: ${events} events checked\\. Head hash [0-9a-f]{64}`));
+    assert.match(good.stdout, new RegExp(`Audit chain intact: ${events} events checked \\(the whole chain\\)\\. Head hash [0-9a-f]{64}\\. Every event is sealed\\.`));
 
     const altered = await middleEventId(database.pool);
     await tamper(database.pool, `update audit_event set actor_name = 'Someone else' where id = $1`, [altered]);
-    const bad = await verifyCommand(database.url);
+    // A check continues from the last intact one, so tampering before it is found by a full check.
+    const continued = await verifyCommand(database.url);
+    assert.equal(continued.code, 0, continued.stderr);
+    assert.match(continued.stdout, /Audit chain intact: 1 events checked \(continued from the check of /);
+    const bad = await verifyCommand(database.url, '--full');
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, new RegExp(`Audit chain BROKEN at event ${altered}: its contents no longer match its hash`));
-    const recorded = (await database.pool.query('select intact, first_broken_id from audit_verification order by checked_at')).rows;
-    assert.deepEqual(recorded, [{ intact: true, first_broken_id: null }, { intact: false, first_broken_id: altered }]);
+    assert.match(bad.stderr, new RegExp(`Audit chain BROKEN at event ${altered}: its contents no longer match its hash.*1 broken in all:\n  event ${altered}: `));
+    const recorded = (await database.pool.query('select intact, full_check, first_broken_id from audit_verification order by seq')).rows;
+    assert.deepEqual(recorded, [
+      { intact: true, full_check: true, first_broken_id: null },
+      { intact: true, full_check: false, first_broken_id: null },
+      { intact: false, full_check: true, first_broken_id: altered },
+    ]);
   });
 });
