@@ -149,14 +149,18 @@ export async function* readFrames(file: string): AsyncGenerator<Frame> {
   if (!checksumSeen || pending.length > 0) throw new BackupError(`The backup file ${file} is incomplete: it ends before its checksum.`);
 }
 
+/** A section's JSON; a damaged file can decompress into anything before its checksum is reached. */
+export function frameJson<T>(frame: Frame, file: string): T {
+  try {
+    return JSON.parse(frame.payload.toString('utf8')) as T;
+  } catch {
+    throw new BackupError(`The backup file ${file} is damaged: a section of it is not readable.`);
+  }
+}
+
 export function parseHeader(frame: Frame | undefined, file: string): BackupHeader {
   if (frame?.type !== 'H') throw new BackupError(`The backup file ${file} is damaged: it does not start with its header.`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(frame.payload.toString('utf8'));
-  } catch {
-    throw new BackupError(`The backup file ${file} is damaged: its header is not readable.`);
-  }
+  const parsed = frameJson<unknown>(frame, file);
   const version = (parsed as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > BACKUP_FORMAT_VERSION) {
     throw new BackupError(`The backup file ${file} has format ${version}, made by a newer Concord; this one reads format ${BACKUP_FORMAT_VERSION}.`);
@@ -181,14 +185,14 @@ export async function checkBackupFile(file: string): Promise<BackupHeader> {
   for await (const frame of frames) {
     const expected = header.tables[table + (open ? 0 : 1)];
     if (frame.type === 'T') {
-      const start = JSON.parse(frame.payload.toString('utf8')) as { schema: string; name: string };
+      const start = frameJson<{ schema: string; name: string }>(frame, file);
       if (open || !expected || start.schema !== expected.schema || start.name !== expected.name) throw new BackupError(`The backup file ${file} is damaged: its tables do not follow its header.`);
       table += 1;
       open = true;
     } else if (frame.type === 'D') {
       if (!open) throw new BackupError(`The backup file ${file} is damaged: rows outside a table.`);
     } else if (frame.type === 'E') {
-      const end = JSON.parse(frame.payload.toString('utf8')) as { rows: number };
+      const end = frameJson<{ rows: number }>(frame, file);
       if (!open || end.rows !== expected!.rows) throw new BackupError(`The backup file ${file} is damaged: ${expected?.name ?? 'a table'} does not hold the rows its header gives.`);
       open = false;
     } else if (frame.type === 'H') {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { BackupError, checkBackupFile, parseHeader, qualified, quoted, readFrames, type BackupHeader, type Frame } from './backup-format.js';
+import { BackupError, checkBackupFile, frameJson, parseHeader, qualified, quoted, readFrames, type BackupHeader, type Frame } from './backup-format.js';
 import { appliedMigrations, BACKED_UP_SCHEMAS, codeMigrations, MIGRATIONS_TABLE, tablesToCopy, tablesWithRows } from './catalog.js';
 import { copyIn } from './copy.js';
 import { runMigrations } from './migrations.js';
@@ -53,7 +53,7 @@ async function* rowsOfTable(frames: AsyncIterator<Frame>, expected: number, name
     const { value, done } = await frames.next();
     if (done || value.type === 'T' || value.type === 'Z') throw new BackupError(`The backup file is damaged: ${name} has no end.`);
     if (value.type === 'E') {
-      if ((JSON.parse(value.payload.toString('utf8')) as { rows: number }).rows !== expected) throw new BackupError(`The backup file is damaged: ${name} does not hold the rows its header gives.`);
+      if (frameJson<{ rows: number }>(value, name).rows !== expected) throw new BackupError(`The backup file is damaged: ${name} does not hold the rows its header gives.`);
       return;
     }
     yield value.payload;
