@@ -66,6 +66,8 @@ await t.pool.query(
   [facts.note, about, tom.agencyId, tom.teamId, tom.userId],
 );
 await t.pool.query(`insert into access_alert (id, kind, user_id, person_id, break_glass_id, details, raised_at) values ($1, 'break_glass', $2, $3, $4, '{}', now())`, [facts.alert, tom.userId, about, facts.glass]);
+const glassRequest = (await t.pool.query(`insert into break_glass_request (person_id, user_id, agency_id, team_id, reason_code, reason_text, requested_at)
+  values ('${about}', '${raj.userId}', '${raj.agencyId}', '${raj.teamId}', 'risk_to_life', 'Waiting for the Caldicott guardian', now()) returning id`)).rows[0]!.id as string;
 
 type Subject = { id: string; name: string };
 const people: Subject[] = [
@@ -90,6 +92,7 @@ const PARAMETERS: Record<string, () => Promise<{ value: string; personId: string
   restrictionId: async () => [{ value: facts.restriction, personId: about }],
   exceptionId: async () => [{ value: facts.exception, personId: about }],
   alertId: async () => [{ value: facts.alert, personId: about }],
+  requestId: async () => [{ value: glassRequest, personId: about }],
   agencyId: async () => [{ value: tom.agencyId, personId: null }],
   teamId: async () => [{ value: tom.teamId, personId: null }],
   userId: async () => [{ value: tom.userId, personId: null }],

@@ -42,7 +42,12 @@ test('a record the actor may not see answers exactly as one that does not exist,
   assert.ok(missing instanceof DomainError && hidden instanceof DomainError);
   assert.deepEqual([hidden.code, hidden.message, hidden.kind], [missing.code, missing.message, missing.kind]);
   const events = await auditSince(t, before);
-  assert.deepEqual(events.map((e) => [e.action, e.outcome, e.subject_id]), [['person.view_refused', 'denied', personId]], 'only the real record’s refusal is recorded');
+  // Both write the same refusal, so neither answers faster: only the id asked for differs.
+  const MISSING = '6d3f3f0e-1111-4222-8333-444455556666';
+  assert.deepEqual(events.map((e) => [e.action, e.outcome, e.subject_type, e.subject_id, e.details]), [
+    ['person.view_refused', 'denied', 'person', MISSING, { answered: 'not found' }],
+    ['person.view_refused', 'denied', 'person', personId, { answered: 'not found' }],
+  ]);
 });
 
 test('the involved agency opens the record, and the read is audited', async () => {
@@ -76,6 +81,15 @@ test('likely duplicates are found before a new person is added', async () => {
   const values = people.parsePerson({ givenName: 'Rob', familyName: 'Smyth', dateOfBirth: '1984-06-12' });
   const duplicates = await people.likelyDuplicates(tom, values);
   assert.deepEqual(duplicates.map((d) => d.id), [personId]);
+});
+
+test('a spelling variant of both names with the same date of birth is a likely duplicate, as the search finds it', async () => {
+  const values = people.parsePerson({ givenName: 'Rupert', familyName: 'Smyth', dateOfBirth: '1984-06-12' });
+  assert.deepEqual((await people.likelyDuplicates(tom, values)).map((d) => d.id), [personId], 'Rupert Smyth for Robert Smith, born the same day');
+  const [found] = await people.search(tom, { name: 'Rupert Smyth', dateOfBirth: '1984-06-12' });
+  assert.deepEqual([found!.id, found!.likely], [personId, true], 'the search shows the same person as a likely match');
+  const otherDay = people.parsePerson({ givenName: 'Rupert', familyName: 'Smyth', dateOfBirth: '1984-06-13' });
+  assert.deepEqual(await people.likelyDuplicates(tom, otherDay), [], 'a different date of birth contradicts it');
 });
 
 test('two people editing at once: the second is told the record changed, and nothing is lost', async () => {

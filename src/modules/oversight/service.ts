@@ -20,7 +20,7 @@ export type OversightDependencies = {
   audit: AuditTrail;
   guard: AccessGuard;
   clock: Clock;
-  people: Pick<PeopleService, 'exists' | 'accessTo' | 'namesOf'>;
+  people: Pick<PeopleService, 'exists' | 'accessTo' | 'namesOf' | 'shownToActor'>;
   directory: Pick<DirectoryService, 'namesFor'>;
   config: Config['oversight'];
 };
@@ -42,9 +42,12 @@ export class OversightService {
 
   /** The person emergency access would open, for its form; refused when the record already opens. */
   async breakGlassForm(actor: Actor, personId: string) {
-    const name = await this.requireBreakGlassNeeded(actor, personId);
-    await this.deps.audit.recordNow(auditActorOf(actor), { action: 'record.break_glass_form_viewed', personId, subject: { type: 'person', id: personId } });
-    return { personId, name, hours: this.deps.config.breakGlassHours };
+    const { db, guard, people } = this.deps;
+    await guard.require(actor, 'records.break_glass', {}, { type: 'person', id: personId });
+    if ((await people.accessTo(db, actor, personId)).level === 'record') throw accessNotNeeded();
+    // Named only for a person a search just showed the actor; any other id answers as a missing person.
+    const shown = await people.shownToActor(actor, personId, { action: 'record.break_glass_form_viewed', purpose: 'emergency access' });
+    return { personId, name: shown.name, hours: this.deps.config.breakGlassHours };
   }
 
   /**
@@ -197,7 +200,7 @@ export class OversightService {
     await guard.require(actor, 'records.break_glass', {}, { type: 'person', id: personId });
     if (!(await people.exists(db, personId))) throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND);
     // The notice says no name: it is shown on whichever page comes next, which may not be the record.
-    if ((await people.accessTo(db, actor, personId)).level === 'record') throw conflict('OVERSIGHT.ACCESS_NOT_NEEDED', 'You can already open this record, so emergency access is not needed.');
+    if ((await people.accessTo(db, actor, personId)).level === 'record') throw accessNotNeeded();
     return (await people.namesOf(db, [personId])).get(personId)!;
   }
 
@@ -338,6 +341,7 @@ export class OversightService {
   }
 }
 
+const accessNotNeeded = () => conflict('OVERSIGHT.ACCESS_NOT_NEEDED', 'You can already open this record, so emergency access is not needed.');
 const alreadyDecided = () => conflict('OVERSIGHT.ALREADY_DECIDED', 'This request has already been decided. A decision cannot be changed.');
 const alreadyReviewed = () => conflict('OVERSIGHT.ALREADY_REVIEWED', 'This alert has already been reviewed. A review cannot be changed.');
 

@@ -193,6 +193,27 @@ export function nameQuery(name: string): { given: string[]; family: string } | n
   return { given: givenNameVariants(parts[0]!), family: parts[parts.length - 1]! };
 }
 
+/** How close a name must be, with nothing contradicting it, to be "likely the same person" on its own. */
+export const LIKELY_NAME_SCORE = 1.5;
+/**
+ * With the same date of birth, a name scoring more than a family name alone does (1): both words are
+ * like the ones sought ("Jon Smyth" for John Smith scores about 1.1), which at the same birth date is
+ * worth a second look, though twins may be shown too.
+ */
+export const LIKELY_NAME_SCORE_WITH_DATE_OF_BIRTH = 1.05;
+
+/**
+ * REF-8: whether a person found is probably the one sought. One rule for the search's "Likely match"
+ * and for the duplicate check before a new person is added, so neither misses what the other shows.
+ */
+export function isLikelyMatch(found: { nameScore: number; dateOfBirth: string | null; nhsNumber: string | null }, sought: { dateOfBirth: string | null; nhsNumber: string | null }): boolean {
+  if (sought.nhsNumber !== null && found.nhsNumber === sought.nhsNumber) return true;
+  const sameBirth = sought.dateOfBirth !== null && found.dateOfBirth === sought.dateOfBirth;
+  const contradicted = sought.dateOfBirth !== null && found.dateOfBirth !== null && !sameBirth;
+  if (contradicted) return false;
+  return found.nameScore >= (sameBirth ? LIKELY_NAME_SCORE_WITH_DATE_OF_BIRTH : LIKELY_NAME_SCORE);
+}
+
 export const childInput = (today: string) =>
   z.object({
     childName: text('child’s name', 120),

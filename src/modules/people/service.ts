@@ -5,6 +5,7 @@ import type { AccessGuard } from '../../platform/access/guard.js';
 import { loadAccessFacts, loadFactsAndInvolvements, momentOf } from '../../platform/access/facts.js';
 import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
 import { canSeeItem, canSeeRecord } from '../../platform/access/person-filter.js';
+import { eventsOfUserAboutPerson } from '../../platform/audit/reads.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
@@ -13,12 +14,9 @@ import { conflict, notFound } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
 import type { CasesService } from '../cases/service.js';
 import type { DirectoryService } from '../directory/service.js';
-import { childInput, inquiryInput, nameQuery, normaliseName, personInput, searchInput, type PersonInput } from './rules.js';
+import { childInput, inquiryInput, isLikelyMatch, nameQuery, normaliseName, personInput, searchInput, type PersonInput } from './rules.js';
 import { childLink, inquiry, person, personAlias } from './schema.js';
 import * as store from './store.js';
-
-/** How close a name must be, with nothing contradicting it, to be shown as "likely the same person". */
-const LIKELY_NAME_SCORE = 1.5;
 
 export type KnownTo = { agencyId: string; agencyName: string; teamName: string | null; role: string; current: boolean; since: Date; until: Date | null };
 export type CaseAtAGlance = {
@@ -43,6 +41,15 @@ export type SearchResult = {
   canOpenRecord: boolean;
 };
 
+/** What the store looks for, from what was typed: the name matched first and last in either order, with nicknames. */
+/** How long a search result may lead on to a page about the person it showed. */
+const SHOWN_FOR_MS = 60 * 60_000;
+
+function searchCriteria(sought: { name: string | null; dateOfBirth: string | null; nhsNumber: string | null; postcode: string | null }): store.SearchCriteria {
+  const name = sought.name ? nameQuery(sought.name) : null;
+  return { given: name?.given ?? [], family: name?.family ?? null, dateOfBirth: sought.dateOfBirth, nhsNumber: sought.nhsNumber, postcode: sought.postcode };
+}
+
 export class PeopleService {
   constructor(
     private readonly db: Database,
@@ -65,17 +72,10 @@ export class PeopleService {
   async search(actor: Actor, input: unknown): Promise<SearchResult[]> {
     await this.guard.require(actor, 'people.search');
     const criteria = parseOrThrow(searchInput(this.today()), input, 'PEOPLE.SEARCH_INVALID');
-    const name = criteria.name ? nameQuery(criteria.name) : null;
     return this.audit.transaction(
       auditActorOf(actor),
       async (tx, record) => {
-        const candidates = await store.findCandidates(tx, {
-          given: name?.given ?? [],
-          family: name?.family ?? null,
-          dateOfBirth: criteria.dateOfBirth,
-          nhsNumber: criteria.nhsNumber,
-          postcode: criteria.postcode,
-        });
+        const candidates = await store.findCandidates(tx, searchCriteria(criteria));
         const { results } = await this.describe(tx, actor, candidates, criteria);
         record({ action: 'person.searched', details: { criteria, results: results.length } });
         for (const result of results) record({ action: 'person.search_result', personId: result.id, subject: { type: 'person', id: result.id } });
@@ -105,7 +105,6 @@ export class PeopleService {
     const results: SearchResult[] = candidates.map((candidate) => {
       const own = involvements.filter((i) => i.personId === candidate.id);
       const access = decidePersonAccess(actor, facts.get(candidate.id)!, at);
-      const contradicted = criteria.dateOfBirth !== null && candidate.dateOfBirth !== null && candidate.dateOfBirth !== criteria.dateOfBirth;
       const nhsNumberMatches = criteria.nhsNumber !== null && candidate.nhsNumber === criteria.nhsNumber;
       return {
         id: candidate.id,
@@ -114,7 +113,7 @@ export class PeopleService {
         dateOfBirth: candidate.dateOfBirth,
         postcode: candidate.postcode,
         nhsNumberMatches,
-        likely: nhsNumberMatches || (candidate.nameScore >= LIKELY_NAME_SCORE && !contradicted),
+        likely: isLikelyMatch(candidate, criteria),
         knownTo: own.map((i) => ({
           agencyId: i.agencyId,
           agencyName: names.agencies.get(i.agencyId)?.name ?? 'Unknown agency',
@@ -149,13 +148,8 @@ export class PeopleService {
   /** People who are probably the one about to be added: shown before a new record can be created (REF-8). */
   async likelyDuplicates(actor: Actor, input: PersonInput): Promise<SearchResult[]> {
     const candidates = await runTransaction(this.db, store.SEARCH_SETTINGS, async (tx) => ({
-      result: await store.findCandidates(tx, {
-        given: nameQuery(input.givenName)?.given ?? [],
-        family: normaliseName(input.familyName),
-        dateOfBirth: input.dateOfBirth,
-        nhsNumber: input.nhsNumber,
-        postcode: null,
-      }),
+      // Matched as the search matches the name typed into it, so it finds whom the search would find.
+      result: await store.findCandidates(tx, searchCriteria({ name: `${input.givenName} ${input.familyName}`, dateOfBirth: input.dateOfBirth, nhsNumber: input.nhsNumber, postcode: null })),
     }));
     const { results: described } = await this.describe(this.db, actor, candidates, input);
     const likely = described.filter((r) => r.likely);
@@ -235,12 +229,7 @@ export class PeopleService {
    */
   async get(actor: Actor, id: string) {
     await this.guard.require(actor, 'people.view');
-    const found = await store.findPerson(this.db, id);
-    const access = found ? await this.accessTo(this.db, actor, id) : null;
-    if (!found || access?.level !== 'record') {
-      if (found) await this.audit.recordNow(auditActorOf(actor), { action: 'person.view_refused', outcome: 'denied', personId: id, subject: { type: 'person', id }, details: { reason: access?.basis } });
-      throw notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
-    }
+    const { found, access } = await this.recordOrRefusal(actor, id);
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const aliases = await store.aliasesOf(tx, id);
       // REC-3 children are children-and-safeguarding information owned by the agency that recorded them:
@@ -259,10 +248,40 @@ export class PeopleService {
 
   private async requireRecordAccess(actor: Actor, personId: string) {
     await this.guard.require(actor, 'people.record');
+    return (await this.recordOrRefusal(actor, personId)).found;
+  }
+
+  /**
+   * The person and the actor's access, or the one answer for a person id that came with a request and
+   * is not the actor's to open, whether it exists or not: the same statements run either way (the
+   * facts are read for a missing id too), and the same refusal is recorded, naming the id asked for.
+   */
+  private async recordOrRefusal(actor: Actor, id: string) {
+    const found = await store.findPerson(this.db, id);
+    const access = await this.accessTo(this.db, actor, id);
+    if (found && access.level === 'record') return { found, access };
+    return this.refuse(actor, id);
+  }
+
+  private async refuse(actor: Actor, id: string): Promise<never> {
+    await this.audit.recordNow(auditActorOf(actor), { action: 'person.view_refused', outcome: 'denied', personId: id, subject: { type: 'person', id }, details: { answered: 'not found' } });
+    throw notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
+  }
+
+  /**
+   * Who a person is (name, date of birth), for a page a search result led to (a referral for them,
+   * emergency access to their record): only when the actor may open the record, or a search showed
+   * them this person in the last hour. Anyone else gets the one refusal, whether the person exists or
+   * not. `shownAs` is what the audit trail records of the page.
+   */
+  async shownToActor(actor: Actor, personId: string, shownAs: { action: string; purpose: string }): Promise<{ id: string; name: string; dateOfBirth: string | null }> {
+    const now = this.clock.now();
     const found = await store.findPerson(this.db, personId);
-    const access = found ? await this.accessTo(this.db, actor, personId) : null;
-    if (!found || access?.level !== 'record') throw notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
-    return found;
+    const access = await this.accessTo(this.db, actor, personId);
+    const shown = await shownBySearch(this.db, actor.userId, personId, { from: new Date(now.getTime() - SHOWN_FOR_MS), to: new Date(now.getTime() + 1) });
+    if (!found || (access.level !== 'record' && !shown)) return this.refuse(actor, personId);
+    await this.audit.recordNow(auditActorOf(actor), { action: shownAs.action, personId, subject: { type: 'person', id: personId }, details: { purpose: shownAs.purpose } });
+    return { id: personId, name: `${found.givenName} ${found.familyName}`, dateOfBirth: found.dateOfBirth };
   }
 
   /**
@@ -346,3 +365,13 @@ export class PeopleService {
     });
   }
 }
+
+/**
+ * Whether a search (or the known check) showed this person to this user in the window: read from the
+ * audit trail, which records every person each search shows.
+ */
+async function shownBySearch(db: Queryable, userId: string, personId: string, window: { from: Date; to: Date }): Promise<boolean> {
+  const events = await eventsOfUserAboutPerson(db, userId, personId, window);
+  return events.some((e) => SHOWN_BY.has(e.action) && e.outcome === 'success');
+}
+const SHOWN_BY = new Set(['person.search_result', 'person.known_check']);

@@ -280,7 +280,8 @@ export function referralPages(services: Services): RouteSpec[] {
     page(paths.intake.pattern, 'referrals.make', 'Form to record a referral', async (request, reply) => {
       const actor = actorOf(request);
       const query = request.query as Record<string, unknown>;
-      const person = query.personId ? await referrals.personToRefer(actor, referenceOrNotFound(query.personId, 'REFERRALS.PERSON_NOT_FOUND')) : null;
+      // Only a person the referrer may open, or whom their search just showed them; anyone else answers as a missing person.
+      const person = query.personId ? await services.people.shownToActor(actor, referenceOrNotFound(query.personId, 'PEOPLE.NOT_FOUND'), { action: 'referral.person_viewed', purpose: 'referral intake' }) : null;
       const teams = await referrals.receivingTeams(actor);
       const groups = [...new Set(teams.map((t) => t.agencyName))].map((agencyName) => ({ agencyName, teams: teams.filter((t) => t.agencyName === agencyName) }));
       const duplicate = (request.flash?.errors ?? []).some((e) => e.field === 'person') || request.flash?.values?.confirmedNewPerson === 'yes';
