@@ -29,3 +29,7 @@ export function referenceOrNotFound(value: unknown, code = 'NOT_FOUND'): string 
   if (typeof value === 'string' && UUID.test(value)) return value.toLowerCase();
   throw notFound(code);
 }
+
+
+// Pure, so that rules.ts files may use it too.
+export { wholeNumber } from './input-rules.js';

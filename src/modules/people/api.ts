@@ -5,7 +5,7 @@ import { INVOLVEMENT_ROLES } from '../../platform/access/schema.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
 import { invalid, type FieldError } from '../../platform/errors.js';
 import type { RouteSpec } from '../../platform/http/route-table.js';
-import { fieldErrorsOf, referenceOrNotFound } from '../../platform/validation.js';
+import { fieldErrorsOf, referenceOrNotFound, wholeNumber } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { CASE_STATE_NAMES } from '../cases/rules.js';
 import { peopleApiPaths as api } from './paths.js';
@@ -29,7 +29,7 @@ export function refuse(code: string, problems: FieldError[], schema: z.ZodType, 
 }
 
 const VERSION_PROBLEM = 'Reload the record and make your changes again: the version of the record you changed is missing or wrong';
-const versionField = z.coerce.number({ error: VERSION_PROBLEM }).int(VERSION_PROBLEM).min(1, VERSION_PROBLEM);
+const versionField = wholeNumber({ invalid: VERSION_PROBLEM, min: [1, VERSION_PROBLEM] });
 
 /** The version of the record the change was made against, so a change made since is not overwritten. */
 export function readVersion(input: Record<string, unknown>): { version: number } | { problem: FieldError } {

@@ -5,7 +5,7 @@ import type { Permission } from '../../platform/access/policy.js';
 import { OBLIGATION_STATES } from '../../platform/clocks/obligation-rules.js';
 import type { RouteSpec } from '../../platform/http/route-table.js';
 import { apiEndpoints } from '../../platform/http/api-endpoint.js';
-import { parseOrThrow, referenceOrNotFound } from '../../platform/validation.js';
+import { parseOrThrow, referenceOrNotFound, wholeNumber } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { referralApiPaths as api } from './paths.js';
 import * as rules from './rules.js';
@@ -19,11 +19,7 @@ const VERSION_MESSAGE = 'Send the version of the referral you are acting on, as 
 
 /** Every step names the version it was decided on, so two people acting at once cannot overwrite each other. */
 export const versionInput = z.object({
-  version: z.coerce
-    .number({ error: VERSION_MESSAGE })
-    .int(VERSION_MESSAGE)
-    .positive(VERSION_MESSAGE)
-    .describe('The referral’s `version` when you read it. If it has changed since, the answer is 409 REFERRALS.CHANGED'),
+  version: wholeNumber({ invalid: VERSION_MESSAGE, min: [1, VERSION_MESSAGE] }).describe('The referral’s `version` when you read it. If it has changed since, the answer is 409 REFERRALS.CHANGED'),
 });
 
 export type Command = { referralId: string; version: number };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumber } from '../../platform/input-rules.js';
 import { addCalendarDays, addCalendarHours, addWeeks, addWorkingDays } from '../../platform/clocks/working-days.js';
 
 /**
@@ -333,11 +334,12 @@ export const withdrawInput = z.object({ reason: required('the reason the referra
 export const feedbackInput = z.object({ message: required('the feedback for the referrer', 2000) });
 
 const days = (label: string, max: number) =>
-  z.coerce
-    .number({ error: `Enter ${label} as a number of days` })
-    .int(`Enter ${label} as a whole number of days`)
-    .min(1, `${label[0]!.toUpperCase()}${label.slice(1)} must be at least 1 day`)
-    .max(max, `${label[0]!.toUpperCase()}${label.slice(1)} must be ${max} days or fewer`);
+  wholeNumber({
+    invalid: `Enter ${label} as a number of days`,
+    notWhole: `Enter ${label} as a whole number of days`,
+    min: [1, `${label[0]!.toUpperCase()}${label.slice(1)} must be at least 1 day`],
+    max: [max, `${label[0]!.toUpperCase()}${label.slice(1)} must be ${max} days or fewer`],
+  });
 
 /** How a service takes referrals (REF-2, REF-3, WAIT-1): set by the team's manager, local policy differing. */
 export const serviceSettingsInput = z.object({

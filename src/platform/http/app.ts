@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import qs from 'node:querystring';
 import type pg from 'pg';
 import type { Actor } from '../access/actor.js';
 import { auditActorOf } from '../access/actor.js';
@@ -19,6 +17,7 @@ import { registerAssets } from './assets.js';
 import { clearCookie, cookieNames } from './cookies.js';
 import { csrfTokenFor, csrfTokenIsValid } from './csrf.js';
 import { handleError, renderNotFound } from './errors.js';
+import { registerInputGuard } from './input-guard.js';
 import { sendProblem } from './problem.js';
 import { apiRateLimit } from './api-rate-limit.js';
 import { clientErrors } from './client-errors.js';
@@ -75,7 +74,8 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   await setUpSecurityHeaders(app);
   await app.register(cookie);
   refusals.setUp(app);
-  await app.register(formbody, { parser: (body) => qs.parse(body) });
+  // Bodies decoded strictly and every route's input checked, before any handler reads it.
+  registerInputGuard(app, options.cookieSecure);
   await registerAssets(app);
   setUpRendering(app, options);
   setUpLoadShedding(app, options.pool, options.overload);
