@@ -18,7 +18,12 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
 export function connectDatabase(url: string, poolSize = 10): DatabaseHandle {
   // A request that cannot get a connection fails (a 500 with a reference) rather than waiting for ever.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'concord', connectionTimeoutMillis: 15_000 });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // A connection that drops (the server restarted or crashed, pg_terminate_backend, a failover) makes
+  // its client emit 'error'. The pool listens only while a client is idle; one checked out (by a
+  // transaction, the migrator, the worker) has no listener, and an unhandled 'error' ends the process.
+  // Every client gets a listener of its own for its whole life: the query in flight still fails with
+  // the error (answered 503), the broken client is discarded on release, and the next one reconnects.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   pool.on('error', () => undefined);
   const db = drizzle(pool);
   let closing: Promise<void> | undefined;

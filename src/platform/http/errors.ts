@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, STATUS_OF, type FieldError } from '../errors.js';
 import type { Sessions } from '../auth/sessions.js';
 import { sendProblem } from './problem.js';
+import { isConnectionLoss } from '../db/connection-errors.js';
 
 const NEVER_KEPT = /password|_csrf|secret|token/i;
 
@@ -39,6 +40,7 @@ export async function handleError(
     if (isApi(request)) return sendProblem(reply, { status, title, code: 'REQUEST.MALFORMED' });
     return reply.view('errors/bad-request.njk', { title }, status);
   }
+  if (isConnectionLoss(error)) return renderUnavailable(error, request, reply);
   const reference = randomBytes(4).toString('hex').toUpperCase();
   request.log.error({ err: error, reference }, 'unhandled error');
   if (isApi(request)) {
@@ -51,6 +53,31 @@ export async function handleError(
     });
   }
   return reply.view('errors/server-error.njk', { reference }, 500);
+}
+
+/** Seconds a client is asked to wait before trying again: long enough for the pool to reconnect. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database dropped or refused the connection: the request may succeed if tried again, so it is
+ * 503 with Retry-After, not an internal error. Only the error's code is logged: its message may hold
+ * the statement's parameters.
+ */
+function renderUnavailable(error: Error, request: FastifyRequest, reply: FastifyReply) {
+  const reference = randomBytes(4).toString('hex').toUpperCase();
+  const cause = error.cause as { code?: unknown } | undefined;
+  request.log.warn({ code: (error as { code?: unknown }).code ?? cause?.code, reference }, 'database unavailable');
+  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (isApi(request)) {
+    return sendProblem(reply, {
+      status: 503,
+      title: 'Concord is unavailable for a moment',
+      detail: `Nothing was saved unless a later read shows it. Try again in a few seconds; quote reference ${reference} if it continues.`,
+      reference,
+      code: 'UNAVAILABLE',
+    });
+  }
+  return reply.view('errors/server-error.njk', { reference }, 503);
 }
 
 async function handleDomainError(error: DomainError, request: FastifyRequest, reply: FastifyReply, sessions: Sessions) {
