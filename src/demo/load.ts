@@ -1,4 +1,5 @@
 import type { Services } from '../services.js';
+import { withAdvisoryLock } from '../platform/db/advisory-lock.js';
 import { DEMO_PARTNERSHIP, DEMO_SIGN_INS } from './partnership.js';
 import { loadDemoReferrals } from './referrals.js';
 
@@ -12,10 +13,20 @@ export async function loadDemoPartnership(services: Services) {
   return { ...directory, ...casework };
 }
 
-/** Loads the demo only into an empty database, so it never mixes with real records. */
+// Any fixed number: every Concord instance agrees on it (the migrations' lock is 724_110_001).
+const DEMO_LOAD_LOCK = 724_110_002;
+
+/**
+ * Loads the demo only into an empty database, so it never mixes with real records. Instances
+ * started together on one empty database take turns: the first loads it, the others wait and then
+ * find it there, instead of each seeing "empty" and loading it again.
+ */
 export async function loadDemoPartnershipIfEmpty(services: Services) {
-  const empty = await services.directory.isEmpty();
-  if (empty) await loadDemoPartnership(services);
+  const empty = await withAdvisoryLock(services.db.$client, DEMO_LOAD_LOCK, async () => {
+    const found = await services.directory.isEmpty();
+    if (found) await loadDemoPartnership(services);
+    return found;
+  });
   const present = empty || (await services.directory.findAccountByEmail(DEMO_SIGN_INS[0][0])) !== null;
   if (!present) return null;
   return {
