@@ -7,7 +7,7 @@ import { createTestClock } from '../../src/platform/clocks/clock.js';
 import { eventHash, GENESIS_HASH, PROBLEMS, type ChainedFields } from '../../src/platform/audit/chain.js';
 import { AuditTrail } from '../../src/platform/audit/trail.js';
 import { MIGRATIONS_FOLDER } from '../../src/platform/db/migrations.js';
-import { Browser, testConcord, type TestConcord } from '../support/app.js';
+import { Browser, testConcord } from '../support/app.js';
 import { freshDatabase } from '../support/database.js';
 
 const HELEN = 'helen.marsh@riverside-nhs.example';

@@ -32,11 +32,11 @@ async function frontier(db: Database): Promise<{ lastId: number | null; xid: str
 }
 
 async function olderTransactionsEnded(db: Database, xid: string, waitMs: number): Promise<boolean> {
-  const until = Date.now() + waitMs;
+  const until = performance.now() + waitMs; // elapsed time, not the time of day: the injected clock may stand still
   for (;;) {
     const { rows } = await db.execute<{ ended: boolean }>(sql`select pg_snapshot_xmin(pg_current_snapshot()) > ${xid}::xid8 as ended`);
     if (rows[0]!.ended) return true;
-    if (Date.now() >= until) return false;
+    if (performance.now() >= until) return false;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -124,9 +124,9 @@ export function startSealer(services: Pick<WorkerServices, 'audit'>, sealSeconds
     if (stopped) return;
     current = current.then(async () => {
       try {
-        if (Date.now() >= partitionsDueAt) {
+        if (performance.now() >= partitionsDueAt) {
           await services.audit.addPartitionsAhead();
-          partitionsDueAt = Date.now() + 60 * 60_000;
+          partitionsDueAt = performance.now() + 60 * 60_000;
         }
         await services.audit.seal(sealSeconds * 1000);
       } catch (error) {
