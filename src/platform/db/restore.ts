@@ -74,6 +74,10 @@ export async function restoreBackup(pool: pg.Pool, file: string): Promise<Restor
   try {
     await checkRestorable(file);
     await refuseIfNotEmpty(client);
+    // Asked before migrating, so a connection that cannot load the rows leaves a blank database blank.
+    if ((await client.query<{ on: string }>("select current_setting('is_superuser') as on")).rows[0]!.on !== 'on') {
+      throw new BackupError('A restore needs a superuser connection, to load the audit trail with its triggers set aside.');
+    }
     await runMigrations(pool);
     const level = await appliedMigrations(client);
     const code = codeMigrations();
