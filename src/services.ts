@@ -25,7 +25,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const audit = new AuditTrail(db, clock);
   const guard = new AccessGuard(audit);
   const directory = new DirectoryService(db, audit, guard, clock);
-  const sessions = new Sessions(db, clock, config.session);
+  const sessions = new Sessions(db, clock, config.session, directory);
   const apiTokens = new ApiTokens(db, audit, clock, directory, config.apiTokenMaxDays);
   const signIn = new SignIn(db, audit, clock, directory, sessions, config.signIn);
   directory.useCredentials({
@@ -33,6 +33,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
       return { sessions: await sessions.endAllFor(tx, userId), tokens: await apiTokens.revokeAllFor(tx, userId) };
     },
     setPassword: (tx, userId, password, context) => signIn.setPassword(tx, userId, password, context),
+    revokeTokens: (tx, userId, teamId) => apiTokens.revokeAllFor(tx, userId, teamId),
   });
   const obligations = new Obligations(db, clock);
   const cases = new CasesService(db);

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiClient, auditSince, Browser, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { apiClient, DEMO_PASSWORD, auditSince, Browser, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { errorSummaryHtml as errorSummaryOf } from '../support/pages.js';
 
 const GRACE = 'grace.whitfield@riverside-nhs.example'; // care coordinator in the CMHT, practitioner in Early Intervention
@@ -146,7 +146,7 @@ describe('GET /api/v1/me', () => {
     await browser.get('/account');
     await browser.post('/account/team', { teamId: await teamId('Early Intervention in Psychosis') });
     await browser.get('/account/tokens');
-    const created = await browser.post('/account/tokens', { name: 'Early intervention import', expiresInDays: '7' });
+    const created = await browser.post('/account/tokens', { name: 'Early intervention import', expiresInDays: '7', scope: 'read', currentPassword: DEMO_PASSWORD });
     const secret = /data-qa="token-secret">([^<]+)</.exec(created.body)![1]!;
     assert.match(created.body, /It acts for Early Intervention in Psychosis, Riverside NHS Mental Health Trust/);
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${secret}` } });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiClient, auditSince, Browser, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { apiClient, auditSince, Browser, countRows, DEMO_PASSWORD, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { errorSummaryHtml as errorSummaryOf } from '../support/pages.js';
 
 const TOM = 'tom.okafor@riverside-nhs.example';
@@ -12,6 +12,13 @@ const SECRET = /data-qa="token-secret">(concord_[\w-]+)</;
 const noticeOf = (html: string) => /<p class="govuk-notification-banner__heading">\s*([\s\S]*?)\s*<\/p>/.exec(html)?.[1];
 const rowOf = (html: string, tokenId: string) => new RegExp(`<tr[^>]*data-token-id="${tokenId}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
 const me = (secret: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${secret}` } });
+
+/** A token made through the service, as code (tests, the command line) makes them. */
+async function tokenFor(email: string, input: Record<string, unknown>) {
+  const account = await t.services.directory.findAccountByEmail(email);
+  const actor = await t.services.directory.loadActor(account!.userId, null, { kind: 'session', sessionId: 'test' });
+  return t.services.apiTokens.create(actor!, input);
+}
 
 async function tokenRow(id: string) {
   return (await t.pool.query('select name, revoked_at, expires_at, created_at from api_token where id = $1', [id])).rows[0];
@@ -38,7 +45,7 @@ describe('API tokens in the browser', () => {
     assert.match(list.body, /id="expiresInDays" name="expiresInDays" type="text" spellcheck="false" value="90"/);
     const before = await lastAuditId(t);
 
-    const created = await browser.post('/account/tokens', { name: 'Team spreadsheet import', expiresInDays: '30' });
+    const created = await browser.post('/account/tokens', { name: 'Team spreadsheet import', expiresInDays: '30', scope: 'write', currentPassword: DEMO_PASSWORD });
     assert.equal(created.statusCode, 201);
     assert.equal(created.headers.location, undefined, 'shown on the response itself, never after a redirect');
     assert.match(created.body, /Copy this token now\. You will not be able to see it again/);
@@ -46,7 +53,8 @@ describe('API tokens in the browser', () => {
     const events = await auditSince(t, before);
     assert.deepEqual(events.map((e) => e.action), ['auth.token_created']);
     const tokenId = events[0]!.subject_id!;
-    assert.deepEqual(Object.keys(events[0]!.details).sort(), ['expiresAt', 'name']);
+    assert.deepEqual(Object.keys(events[0]!.details).sort(), ['expiresAt', 'name', 'scope']);
+    assert.equal(events[0]!.details.scope, 'write');
     const stored = await tokenRow(tokenId);
     assert.equal(stored.expires_at.getTime() - stored.created_at.getTime(), 30 * 86_400_000);
 
@@ -59,6 +67,7 @@ describe('API tokens in the browser', () => {
     assert.match(row, /Team spreadsheet import/);
     assert.ok(row.includes(`<code>${secret.slice(0, 14)}…</code>`), 'only the start of the token is shown');
     assert.match(row, /Active/);
+    assert.match(row, /data-qa="token-scope">Read and write</);
     assert.match(row, /data-qa="revoke-token"/);
     await assertSecretKeptNowhere(secret, browser);
 
@@ -80,16 +89,19 @@ describe('API tokens in the browser', () => {
 
   test('every bad input gets its message, a 400, and nothing is written', async () => {
     const browser = await new Browser(t.app).signIn(TOM);
+    const good = { name: 'Import', expiresInDays: '30', scope: 'read', currentPassword: DEMO_PASSWORD };
     const cases: [Record<string, string>, string, string][] = [
-      [{ name: '', expiresInDays: '30' }, 'name', 'Enter a name for the token'],
-      [{ name: '   ', expiresInDays: '30' }, 'name', 'Enter a name for the token'],
-      [{ name: 'x'.repeat(81), expiresInDays: '30' }, 'name', 'The name must be 80 characters or fewer'],
-      [{ name: 'Import', expiresInDays: '0' }, 'expiresInDays', 'A token must last at least 1 day'],
-      [{ name: 'Import', expiresInDays: '91' }, 'expiresInDays', 'A token can last at most 90 days'],
-      [{ name: 'Import', expiresInDays: 'abc' }, 'expiresInDays', 'Enter how many days the token lasts, as a number'],
-      [{ name: 'Import', expiresInDays: '1.5' }, 'expiresInDays', 'Enter a whole number of days'],
+      [{ ...good, name: '' }, 'name', 'Enter a name for the token'],
+      [{ ...good, name: '   ' }, 'name', 'Enter a name for the token'],
+      [{ ...good, name: 'x'.repeat(81) }, 'name', 'The name must be 80 characters or fewer'],
+      [{ ...good, expiresInDays: '0' }, 'expiresInDays', 'A token must last at least 1 day'],
+      [{ ...good, expiresInDays: '91' }, 'expiresInDays', 'A token can last at most 90 days'],
+      [{ ...good, expiresInDays: 'abc' }, 'expiresInDays', 'Enter how many days the token lasts, as a number'],
+      [{ ...good, expiresInDays: '1.5' }, 'expiresInDays', 'Enter a whole number of days'],
+      [{ ...good, scope: '' }, 'scope', 'Select what the token may do: read only, or read and write'],
+      [{ ...good, scope: 'admin' }, 'scope', 'Select what the token may do: read only, or read and write'],
+      [{ ...good, currentPassword: '' }, 'currentPassword', 'Enter your password'],
     ];
-    const api = await apiClient(t, TOM);
     for (const [form, field, message] of cases) {
       const tokens = await countRows(t, 'api_token');
       const before = await lastAuditId(t);
@@ -100,15 +112,54 @@ describe('API tokens in the browser', () => {
       assert.equal(page.statusCode, 400, JSON.stringify(form));
       assert.match(errorSummaryOf(page.body), new RegExp(`href="#${field}">${message}<`), JSON.stringify(form));
       if (form.name!.trim() && form.name!.length <= 80) assert.match(page.body, new RegExp(`id="name" name="name" type="text" value="${form.name}"`), 'the name stays typed');
-
-      const response = await api.post('/api/v1/tokens', { name: form.name, expiresInDays: form.expiresInDays });
-      assert.equal(response.statusCode, 400, JSON.stringify(form));
-      assert.match(String(response.headers['content-type']), /application\/problem\+json/);
-      assert.deepEqual(response.json().errors, [{ field, message }]);
-
+      assert.ok(!page.body.includes(DEMO_PASSWORD), 'the password is never put back in the form');
       assert.equal(await countRows(t, 'api_token'), tokens, 'no token was written');
       assert.deepEqual(await auditSince(t, before), [], 'nothing was recorded');
     }
+  });
+
+  test('creating a token needs the password again: a wrong one creates nothing, is recorded and counts towards the throttle', async () => {
+    const browser = await new Browser(t.app).signIn(TOM);
+    const tokens = await countRows(t, 'api_token');
+    const before = await lastAuditId(t);
+    await browser.get('/account/tokens');
+    await browser.post('/account/tokens', { name: 'Import', expiresInDays: '30', scope: 'read', currentPassword: 'not my password at all' });
+    const page = await browser.get('/account/tokens');
+    assert.equal(page.statusCode, 400);
+    assert.match(errorSummaryOf(page.body), /href="#currentPassword">Your current password is not correct</);
+    assert.equal(await countRows(t, 'api_token'), tokens);
+    assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.details.reason]), [['auth.password_change_failed', 'wrong current password']]);
+    const counted = await t.pool.query(`select failures from sign_in_throttle where user_id = (select id from app_user where email = $1)`, [TOM]);
+    assert.equal(counted.rows[0].failures, 1);
+  });
+
+  test('a read-only token is made read only, shown as such, and can only read', async () => {
+    const browser = await new Browser(t.app).signIn(TOM);
+    await browser.get('/account/tokens');
+    const created = await browser.post('/account/tokens', { name: 'Report reader', expiresInDays: '7', scope: 'read', currentPassword: DEMO_PASSWORD });
+    assert.equal(created.statusCode, 201);
+    assert.match(created.body, /can only read/);
+    const secret = SECRET.exec(created.body)![1]!;
+    const listed = await browser.get('/account/tokens');
+    assert.match(listed.body, /data-qa="token-scope">Read only</);
+    assert.equal((await me(secret)).statusCode, 200, 'a GET of the API is within its scope');
+    const api = (await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: { authorization: `Bearer ${secret}` } })).json();
+    assert.equal(api.tokens.find((x: { name: string }) => x.name === 'Report reader').scope, 'read');
+
+    const tokenId = api.tokens.find((x: { name: string }) => x.name === 'Report reader').id as string;
+    const before = await lastAuditId(t);
+    const refused = await t.app.inject({ method: 'POST', url: `/api/v1/tokens/${tokenId}/revoke`, headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(refused.statusCode, 403);
+    assert.match(String(refused.headers['content-type']), /application\/problem\+json/);
+    assert.equal(refused.json().code, 'AUTH.TOKEN_SCOPE');
+    assert.match(refused.json().detail, /read only, so it can only make GET requests/);
+    assert.equal((await tokenRow(tokenId)).revoked_at, null, 'nothing was changed');
+    const events = await auditSince(t, before);
+    assert.deepEqual(events.map((e) => [e.action, e.outcome, e.details.scope]), [['access.denied', 'denied', 'read']]);
+
+    const write = await tokenFor(TOM, { name: 'Writer', expiresInDays: 7, scope: 'write' });
+    const allowed = await t.app.inject({ method: 'POST', url: `/api/v1/tokens/${tokenId}/revoke`, headers: { authorization: `Bearer ${write.secret}` } });
+    assert.equal(allowed.statusCode, 200, 'a read-and-write token may');
   });
 
   test('a form without its CSRF token creates nothing', async () => {
@@ -121,21 +172,36 @@ describe('API tokens in the browser', () => {
 });
 
 describe('API tokens through the API', () => {
-  test('create (201, secret once), list (never the secret), revoke, then 401', async () => {
+  test('a token cannot create tokens: 403 problem+json, recorded, nothing written', async () => {
     const tom = await apiClient(t, TOM);
-    const created = await tom.post('/api/v1/tokens', { name: 'Nightly report', expiresInDays: 7 });
-    assert.equal(created.statusCode, 201);
-    const { secret, token } = created.json();
+    const tokens = await countRows(t, 'api_token');
+    const before = await lastAuditId(t);
+    const refused = await tom.post('/api/v1/tokens', { name: 'Self-renewing', expiresInDays: 90, scope: 'write', currentPassword: DEMO_PASSWORD });
+    assert.equal(refused.statusCode, 403);
+    assert.match(String(refused.headers['content-type']), /application\/problem\+json/);
+    assert.equal(refused.json().code, 'TOKEN.CREATE_NEEDS_SIGN_IN');
+    assert.match(refused.body, /An API token cannot create tokens/);
+    assert.equal(await countRows(t, 'api_token'), tokens);
+    assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.outcome, e.details.reason]), [['access.denied', 'denied', 'an API token tried to create a token']]);
+    const asToken = { ...tom.actor, via: { kind: 'token' as const, tokenId: 'x', scope: 'write' as const } };
+    await assert.rejects(t.services.apiTokens.create(asToken, { name: 'Nor in code', expiresInDays: 1 }), /An API token cannot create tokens/);
+  });
+
+  test('list (never the secret), revoke, then 401', async () => {
+    const tom = await apiClient(t, TOM);
+    const created = await tokenFor(TOM, { name: 'Nightly report', expiresInDays: 7 });
+    const { secret } = created;
+    const token = (await tom.get('/api/v1/tokens')).json().tokens.find((x: { id: string }) => x.id === created.token.id);
     assert.match(secret, /^concord_[\w-]{40,}$/);
     assert.equal(token.status, 'active');
     assert.equal(token.name, 'Nightly report');
+    assert.equal(token.scope, 'write', 'code that names no scope gets read and write');
     assert.equal((await me(secret)).statusCode, 200);
 
     const listed = await tom.get('/api/v1/tokens');
     assert.equal(listed.statusCode, 200);
     assert.ok(!listed.body.includes(secret));
     const listedToken = listed.json().tokens.find((x: { id: string }) => x.id === token.id);
-    assert.deepEqual({ ...listedToken, lastUsedAt: null }, token);
     assert.equal(listedToken.displayPrefix, secret.slice(0, 14));
     assert.equal(listedToken.lastUsedAt, t.clock.now().toISOString(), 'its use is noted');
 
@@ -150,7 +216,7 @@ describe('API tokens through the API', () => {
   test('another user’s token cannot be revoked: 404, and it keeps working', async () => {
     const tom = await apiClient(t, TOM);
     const raj = await apiClient(t, RAJ);
-    const { token, secret } = (await tom.post('/api/v1/tokens', { name: 'Tom’s own', expiresInDays: 30 })).json();
+    const { token, secret } = await tokenFor(TOM, { name: 'Tom’s own', expiresInDays: 30 });
     const before = await lastAuditId(t);
 
     const byApi = await raj.post(`/api/v1/tokens/${token.id}/revoke`);
@@ -184,8 +250,7 @@ describe('API tokens through the API', () => {
   });
 
   test('an expired token is refused, and is listed as expired', async () => {
-    const tom = await apiClient(t, TOM);
-    const { token, secret } = (await tom.post('/api/v1/tokens', { name: 'Short-lived', expiresInDays: 1 })).json();
+    const { token, secret } = await tokenFor(TOM, { name: 'Short-lived', expiresInDays: 1 });
     t.clock.advance(86_400_000 - 60_000);
     assert.equal((await me(secret)).statusCode, 200, 'still good a minute before expiry');
     t.clock.advance(60_000);

@@ -1,10 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import { hasPermission } from '../../platform/access/decide.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
 import { ROLES, type Role } from '../../platform/access/policy.js';
-import type { ActorSource } from '../../platform/auth/actor-source.js';
+import { actorFromRow, type ActorSource } from '../../platform/auth/actor-source.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
@@ -32,6 +32,8 @@ import * as store from './store.js';
 export type CredentialKeeper = {
   endAccess(tx: Queryable, userId: string): Promise<{ sessions: number; tokens: number }>;
   setPassword(tx: Queryable, userId: string, password: string, context: { email?: string; name?: string }): Promise<string | null>;
+  /** Revokes the user's tokens acting for this team: they must not start acting for another of the user's teams. */
+  revokeTokens(tx: Queryable, userId: string, teamId: string): Promise<number>;
 };
 
 /** A change to sensitive roles, for the Caldicott guardian: whose access changed, by whom, and how. */
@@ -86,23 +88,11 @@ export class DirectoryService implements ActorSource {
   }
 
   async loadActor(userId: string, teamId: string | null, via: Actor['via']): Promise<Actor | null> {
-    const user = await store.findUser(this.db, userId);
-    if (!user?.active) return null;
-    const options = await store.actingOptions(this.db, userId);
-    const chosen = (teamId && options.find((o) => o.teamId === teamId)) || options[0];
-    if (!chosen) return null;
-    return {
-      userId: user.id,
-      name: user.name,
-      email: user.email,
-      agencyId: chosen.agencyId,
-      agencyName: chosen.agencyName,
-      agencyType: chosen.agencyType,
-      teamId: chosen.teamId,
-      teamName: chosen.teamName,
-      roles: chosen.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
-      via,
-    };
+    return actorFromRow(await store.loadActorRow(this.db, userId, teamId), via);
+  }
+
+  actorSql(userId: SQL, teamId: SQL): SQL {
+    return store.actorSql(userId, teamId);
   }
 
   actingOptions(actor: Actor) {
@@ -448,7 +438,8 @@ export class DirectoryService implements ActorSource {
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       await tx.update(teamMembership).set({ active: false, endedAt: this.clock.now(), version: sql`${teamMembership.version} + 1` }).where(eq(teamMembership.id, membershipId));
       await this.alertIfSensitive(tx, record, actor, change, membership);
-      record({ action: 'directory.membership_ended', subject: { type: 'user', id: membership.userId }, details: { membershipId, teamId: membership.teamId } });
+      const tokensRevoked = await this.keeper.revokeTokens(tx, membership.userId, membership.teamId);
+      record({ action: 'directory.membership_ended', subject: { type: 'user', id: membership.userId }, details: { membershipId, teamId: membership.teamId, tokensRevoked } });
     });
   }
 

@@ -1,4 +1,5 @@
-import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { ActorRow } from '../../platform/auth/actor-source.js';
 import { prepare, runPrepared, type Queryable } from '../../platform/db/database.js';
 import { escapeLike } from '../../platform/audit/trail.js';
 import { agency, appUser, team, teamMembership } from './schema.js';
@@ -176,6 +177,32 @@ export async function actingOptions(db: Queryable, userId: string) {
     .innerJoin(agency, eq(agency.id, team.agencyId))
     .where(and(eq(teamMembership.userId, userId), eq(teamMembership.active, true), eq(team.active, true), eq(agency.active, true)))
     .orderBy(asc(teamMembership.createdAt));
+}
+
+/**
+ * The actor for a user acting for a team, as one jsonb value (null when they may not act): the same
+ * rules as actingOptions (active user, active membership of an active team in an active agency), the
+ * team asked for when it is one of those, otherwise their first. SQL over the caller's expressions, so
+ * authentication finds a session or token and its actor in one statement.
+ */
+export function actorSql(userId: SQL, teamId: SQL): SQL {
+  // Aliases no caller's statement would use, since the caller's expressions sit inside this one.
+  return sql`(select jsonb_build_object('userId', actor_u.id, 'name', actor_u.name, 'email', actor_u.email, 'agencyId', actor_a.id,
+      'agencyName', actor_a.name, 'agencyType', actor_a.type, 'teamId', actor_t.id, 'teamName', actor_t.name, 'roles', actor_m.roles)
+    from ${appUser} actor_u
+    join ${teamMembership} actor_m on actor_m.user_id = actor_u.id and actor_m.active
+    join ${team} actor_t on actor_t.id = actor_m.team_id and actor_t.active
+    join ${agency} actor_a on actor_a.id = actor_t.agency_id and actor_a.active
+    where actor_u.id = ${userId} and actor_u.active
+    order by coalesce(actor_m.team_id = ${teamId}, false) desc, actor_m.created_at
+    limit 1)`;
+}
+
+const actorStatement = prepare(sql`select ${actorSql(sql`${sql.placeholder('userId')}::uuid`, sql`${sql.placeholder('teamId')}::uuid`)} as actor`);
+
+export async function loadActorRow(db: Queryable, userId: string, teamId: string | null): Promise<ActorRow | null> {
+  const [row] = await runPrepared<{ actor: ActorRow | null }>(db, actorStatement, { userId, teamId });
+  return row?.actor ?? null;
 }
 
 /** Names (and contact details) for ids gathered elsewhere, in three small queries. */

@@ -12,8 +12,8 @@ export type Actor = {
   teamId: string;
   teamName: string;
   roles: readonly Role[];
-  /** How they reached us: a browser session or a personal API token. */
-  via: { kind: 'session'; sessionId: string } | { kind: 'token'; tokenId: string };
+  /** How they reached us: a browser session or a personal API token (read only, or read and write). */
+  via: { kind: 'session'; sessionId: string } | { kind: 'token'; tokenId: string; scope: 'read' | 'write' };
 };
 
 export function auditActorOf(actor: Actor | null) {

@@ -8,7 +8,7 @@ import { invalid } from '../errors.js';
 import type { RouteSpec } from '../http/route-table.js';
 import { actorOf } from '../http/request-actor.js';
 import { parseOrThrow, referenceOrNotFound } from '../validation.js';
-import { newTokenInput, type TokenSummary } from './api-tokens.js';
+import { newTokenInput, TOKEN_SCOPE_NAMES, TOKEN_SCOPES, type TokenSummary } from './api-tokens.js';
 
 export const accountPaths = {
   account: '/account',
@@ -81,6 +81,7 @@ const apiToken = z.object({
   id: z.string(),
   name: z.string(),
   displayPrefix: z.string().describe('The start of the token, to tell tokens apart; never the whole secret'),
+  scope: z.enum(TOKEN_SCOPES).describe('read: GET requests only; write: everything your roles allow'),
   createdAt: z.string(),
   expiresAt: z.string(),
   lastUsedAt: z.string().nullable(),
@@ -103,6 +104,7 @@ function toApiToken(token: TokenSummary, now: Date): z.infer<typeof apiToken> {
     id: token.id,
     name: token.name,
     displayPrefix: token.displayPrefix,
+    scope: token.scope,
     createdAt: token.createdAt.toISOString(),
     expiresAt: token.expiresAt.toISOString(),
     lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
@@ -114,7 +116,7 @@ function toApiToken(token: TokenSummary, now: Date): z.infer<typeof apiToken> {
 // ---- Routes --------------------------------------------------------------------------------
 
 export function accountRoutes(services: Services): RouteSpec[] {
-  const { apiTokens, clock } = services;
+  const { apiTokens, clock, signIn } = services;
   const defaultDays = Math.min(90, apiTokens.maxDays);
   const tokenInputSchema = newTokenInput(apiTokens.maxDays);
 
@@ -161,9 +163,10 @@ export function accountRoutes(services: Services): RouteSpec[] {
       kind: 'page',
       summary: 'Change your password; your other sessions end',
       handler: async (request, reply) => {
-        const { otherSessionsEnded } = await services.signIn.changeOwnPassword(actorOf(request), sessionOf(request).idHash, request.body);
+        const { otherSessionsEnded, tokensRevoked } = await services.signIn.changeOwnPassword(actorOf(request), sessionOf(request).idHash, request.body);
         const elsewhere = otherSessionsEnded === 1 ? ' You have been signed out of 1 other session.' : otherSessionsEnded > 1 ? ` You have been signed out of ${otherSessionsEnded} other sessions.` : '';
-        return reply.redirectWithNotice(accountPaths.account, `Your password has been changed.${elsewhere}`);
+        const tokens = tokensRevoked === 1 ? ' Your API token has been revoked.' : tokensRevoked > 1 ? ` Your ${tokensRevoked} API tokens have been revoked.` : '';
+        return reply.redirectWithNotice(accountPaths.account, `Your password has been changed.${elsewhere}${tokens}`);
       },
     },
     {
@@ -176,7 +179,7 @@ export function accountRoutes(services: Services): RouteSpec[] {
       handler: async (request, reply) => {
         const now = clock.now();
         const tokens = (await apiTokens.listOwn(actorOf(request))).map((token) => ({ ...token, status: tokenStatus(token, now) }));
-        return accountView(request, reply, 'tokens.njk', { tokens, maxDays: apiTokens.maxDays, values: { expiresInDays: String(defaultDays) } });
+        return accountView(request, reply, 'tokens.njk', { tokens, scopeNames: TOKEN_SCOPE_NAMES, maxDays: apiTokens.maxDays, values: { expiresInDays: String(defaultDays) } });
       },
     },
     {
@@ -185,11 +188,11 @@ export function accountRoutes(services: Services): RouteSpec[] {
       access: { permission: 'account.tokens' },
       audit: { action: 'auth.token_created' },
       kind: 'page',
-      summary: 'Create an API token (its secret is shown once, on this response)',
+      summary: 'Create an API token, with your password again (its secret is shown once, on this response)',
       handler: async (request, reply) => {
-        const { secret, token } = await apiTokens.create(actorOf(request), request.body);
+        const { secret, token } = await apiTokens.createFromAccount(actorOf(request), request.body, signIn);
         // Rendered, not redirected: the secret must never be kept in the session to show after a redirect.
-        return accountView(request, reply, 'token-created.njk', { secret, token }, 201);
+        return accountView(request, reply, 'token-created.njk', { secret, token, scopeNames: TOKEN_SCOPE_NAMES }, 201);
       },
     },
     {
@@ -243,7 +246,7 @@ export function accountRoutes(services: Services): RouteSpec[] {
       access: { permission: 'account.tokens' },
       audit: { action: 'auth.token_created' },
       kind: 'api',
-      summary: 'Create an API token for the team this token acts for; the secret is in this response only',
+      summary: 'Always refused (403): an API token cannot create tokens. Create them on your account page, signed in, with your password',
       api: {
         tags: ['Account'],
         body: tokenInputSchema,
@@ -251,7 +254,8 @@ export function accountRoutes(services: Services): RouteSpec[] {
         successStatus: 201,
       },
       handler: async (request, reply) => {
-        const { secret, token } = await apiTokens.create(actorOf(request), request.body);
+        // Every caller here holds a token, and createFromAccount refuses them all (and records it).
+        const { secret, token } = await apiTokens.createFromAccount(actorOf(request), request.body, signIn);
         reply.code(201);
         return { secret, token: toApiToken(token, clock.now()) };
       },

@@ -65,7 +65,7 @@ export function signInRoutes(deps: SignInDeps): RouteSpec[] {
         const parsed = signInInput.safeParse(request.body);
         const email = typeof (request.body as Record<string, unknown>)?.email === 'string' ? (request.body as { email: string }).email.slice(0, 254) : '';
         if (!parsed.success) return page(reply, { errors: fieldErrorsOf(parsed.error), values: { email }, returnTo }, 400);
-        const result = await deps.signIn.attempt(parsed.data.email, parsed.data.password);
+        const result = await deps.signIn.attempt(parsed.data.email, parsed.data.password, request.ip);
         // No redirect on failure: there is no session to carry the message, and the email must stay typed.
         if (!result.ok) return page(reply, { errors: [{ field: 'email', message: GENERIC_FAILURE }], values: { email }, returnTo }, 401);
         // A fresh session every sign-in: a session id planted before sign-in is never promoted.

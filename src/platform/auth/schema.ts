@@ -40,6 +40,8 @@ export const apiToken = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    /** read: GET routes of the API only; write: everything the user's roles allow. */
+    scope: text('scope').$type<'read' | 'write'>().notNull(),
   },
   (t) => [index('api_token_user_idx').on(t.userId)],
 );
@@ -54,3 +56,23 @@ export const rateLimitWindow = pgTable(
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
 );
+
+/** Failed sign-ins per account and address, with the back-off that address now waits (see sign-in-throttle.ts). */
+export const signInThrottle = pgTable(
+  'sign_in_throttle',
+  {
+    userId: uuid('user_id').notNull(),
+    address: text('address').notNull(),
+    failures: integer('failures').notNull(),
+    lastFailedAt: timestamp('last_failed_at', { withTimezone: true }).notNull(),
+    blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ name: 'sign_in_throttle_pk', columns: [t.userId, t.address] })],
+);
+
+/** Secrets made once by whichever instance needs one first, so every instance uses the same. */
+export const serverSecret = pgTable('server_secret', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { auditActorOf } from '../access/actor.js';
@@ -7,7 +7,10 @@ import type { Clock } from '../clocks/clock.js';
 import type { Database, Queryable } from '../db/database.js';
 import { invalid, type FieldError } from '../errors.js';
 import type { ActorSource } from './actor-source.js';
-import { hashPassword, passwordMatches, passwordProblem, spendTimeLikeAVerify } from './passwords.js';
+import { currentRequest } from '../context.js';
+import { revokeTokensOf } from './api-tokens.js';
+import { hashPassword, passwordMatches, passwordProblem, spendTimeLikeAVerify, type PasswordContext } from './passwords.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { credential } from './schema.js';
 import type { Sessions } from './sessions.js';
 import { digest } from './tokens.js';
@@ -40,9 +43,13 @@ export class SignIn {
     private readonly actors: ActorSource,
     private readonly sessions: Sessions,
     private readonly policy: SignInPolicy,
-  ) {}
+  ) {
+    this.throttle = new SignInThrottle(db, clock, policy);
+  }
 
-  async attempt(email: string, password: string): Promise<SignInResult> {
+  private readonly throttle: SignInThrottle;
+
+  async attempt(email: string, password: string, address: string): Promise<SignInResult> {
     const account = await this.actors.findAccountByEmail(email);
     const [stored] = account
       ? await this.db.select().from(credential).where(eq(credential.userId, account.userId)).limit(1)
@@ -57,14 +64,13 @@ export class SignIn {
       return { ok: false };
     }
     const who = { userId: account.userId, name: account.name, agencyId: account.agencyId, teamId: null };
-    const now = this.clock.now();
-    const locked = stored.lockedUntil !== null && stored.lockedUntil > now;
+    const blocked = await this.throttle.blocked(account.userId, address, stored.lockedUntil);
     const matches = await passwordMatches(stored.passwordHash, password);
-    if (locked || !account.active || !matches) {
-      const reason = locked ? 'account locked' : !account.active ? 'account deactivated' : 'wrong password';
+    if (blocked || !account.active || !matches) {
+      const reason = blocked ? (blocked.by === 'account' ? 'account locked' : 'address waiting after failures') : !account.active ? 'account deactivated' : 'wrong password';
       await this.audit.transaction(who, async (tx, record) => {
         record({ action: 'auth.sign_in_failed', outcome: 'failure', subject: { type: 'user', id: account.userId }, details: { reason } });
-        if (!locked && account.active) await this.countFailure(tx, account.userId, now, record);
+        if (!blocked && account.active) await this.throttle.recordFailure(tx, account.userId, address, record);
       });
       return { ok: false };
     }
@@ -79,40 +85,28 @@ export class SignIn {
       return { ok: false };
     }
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      await tx.update(credential).set({ failedSignIns: 0, lockedUntil: null }).where(eq(credential.userId, account.userId));
+      await this.throttle.recordSuccess(tx, account.userId, address);
       const started = await this.sessions.start(tx, account.userId, actor.teamId);
       record({ action: 'auth.sign_in', subject: { type: 'user', id: account.userId }, details: { teamId: actor.teamId } });
       return { ok: true as const, token: started.token, actor: { ...actor, via: { kind: 'session' as const, sessionId: started.record.idHash } } };
     });
   }
 
-  private async countFailure(tx: Queryable, userId: string, now: Date, record: (e: { action: string; outcome?: 'failure'; subject?: { type: string; id: string }; details?: Record<string, unknown> }) => void) {
-    const [row] = await tx
-      .update(credential)
-      .set({ failedSignIns: sql`${credential.failedSignIns} + 1` })
-      .where(eq(credential.userId, userId))
-      .returning({ failures: credential.failedSignIns });
-    if (row && row.failures >= this.policy.maxFailures) {
-      const lockedUntil = new Date(now.getTime() + this.policy.lockoutMinutes * 60_000);
-      await tx.update(credential).set({ lockedUntil, failedSignIns: 0 }).where(eq(credential.userId, userId));
-      record({ action: 'auth.locked_out', outcome: 'failure', subject: { type: 'user', id: userId }, details: { lockedUntil: lockedUntil.toISOString(), failures: row.failures } });
-    }
-  }
-
   /**
    * The signed-in user changes their own password. Every problem with the form is reported at once;
    * a wrong current password counts towards the same lockout as a failed sign-in, so a borrowed
-   * session cannot be used to guess it. On success every other session of the user ends.
+   * session cannot be used to guess it. On success every other session of the user ends, and every
+   * API token: whoever made the change may be shutting out someone who learnt the old password.
    */
-  async changeOwnPassword(actor: Actor, keepSessionIdHash: string, input: unknown): Promise<{ otherSessionsEnded: number }> {
+  async changeOwnPassword(actor: Actor, keepSessionIdHash: string, input: unknown): Promise<{ otherSessionsEnded: number; tokensRevoked: number }> {
     const form = passwordChangeFields(input);
     const errors: FieldError[] = [];
     if (!form.currentPassword) errors.push({ field: 'currentPassword', message: 'Enter your current password' });
     else {
-      const current = await this.checkOwnPassword(actor, form.currentPassword);
+      const current = await this.confirmPassword(actor, form.currentPassword);
       if (current !== 'ok') errors.push({ field: 'currentPassword', message: current });
     }
-    const context = { email: actor.email, name: actor.name };
+    const context = { email: actor.email, name: actor.name, agencyName: actor.agencyName };
     const problem = form.newPassword ? passwordProblem(form.newPassword, context) : 'Enter a new password';
     if (problem) errors.push({ field: 'newPassword', message: problem });
     else if (form.newPassword === form.currentPassword) {
@@ -128,35 +122,40 @@ export class SignIn {
       const refused = await this.setPassword(tx, actor.userId, form.newPassword, context);
       if (refused) throw invalid('AUTH.PASSWORD_CHANGE_INVALID', [{ field: 'newPassword', message: refused }]);
       const otherSessionsEnded = await this.sessions.endOthersFor(tx, actor.userId, keepSessionIdHash);
-      record({ action: 'auth.password_changed', subject: { type: 'user', id: actor.userId }, details: { otherSessionsEnded } });
-      return { otherSessionsEnded };
+      const tokensRevoked = await revokeTokensOf(tx, actor.userId, this.clock.now());
+      record({ action: 'auth.password_changed', subject: { type: 'user', id: actor.userId }, details: { otherSessionsEnded, tokensRevoked } });
+      return { otherSessionsEnded, tokensRevoked };
     });
   }
 
-  /** 'ok', or the message to show against the current-password field (the failure is recorded). */
-  private async checkOwnPassword(actor: Actor, password: string): Promise<'ok' | string> {
+  /**
+   * The signed-in user's password again, before something a borrowed session must not do: 'ok', or the
+   * message to show against the password field. A wrong one counts towards the sign-in throttle of
+   * the address it came from, and is recorded.
+   */
+  async confirmPassword(actor: Actor, password: string): Promise<'ok' | string> {
     const [stored] = await this.db.select().from(credential).where(eq(credential.userId, actor.userId)).limit(1);
-    const now = this.clock.now();
-    const locked = stored?.lockedUntil != null && stored.lockedUntil > now;
+    const address = currentRequest()?.sourceIp ?? 'unknown';
+    const blocked = stored ? await this.throttle.blocked(actor.userId, address, stored.lockedUntil) : null;
     if (!stored) await spendTimeLikeAVerify(password);
     const matches = stored ? await passwordMatches(stored.passwordHash, password) : false;
-    if (matches && !locked) return 'ok';
+    if (matches && !blocked) return 'ok';
     await this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       record({
         action: 'auth.password_change_failed',
         outcome: 'failure',
         subject: { type: 'user', id: actor.userId },
-        details: { reason: locked ? 'account locked' : 'wrong current password' },
+        details: { reason: blocked ? 'account locked' : 'wrong current password' },
       });
-      if (!locked) await this.countFailure(tx, actor.userId, now, record);
+      if (!blocked) await this.throttle.recordFailure(tx, actor.userId, address, record);
     });
-    return locked
-      ? `Your password has been entered wrongly too many times. Wait ${this.policy.lockoutMinutes} minutes and try again`
-      : 'Your current password is not correct';
+    if (!blocked) return 'Your current password is not correct';
+    const minutes = Math.max(1, Math.ceil((blocked.until.getTime() - this.clock.now().getTime()) / 60_000));
+    return `Your password has been entered wrongly too many times. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again`;
   }
 
   /** Sets a password after checking it against the policy. Returns the problem, or null when it was set. */
-  async setPassword(tx: Queryable, userId: string, password: string, context: { email?: string; name?: string }): Promise<string | null> {
+  async setPassword(tx: Queryable, userId: string, password: string, context: PasswordContext): Promise<string | null> {
     const problem = passwordProblem(password, context);
     if (problem) return problem;
     const passwordHash = await hashPassword(password);
@@ -165,6 +164,7 @@ export class SignIn {
       .insert(credential)
       .values({ userId, passwordHash, passwordChangedAt: now })
       .onConflictDoUpdate({ target: credential.userId, set: { passwordHash, passwordChangedAt: now, failedSignIns: 0, lockedUntil: null } });
+    await this.throttle.forget(tx, userId);
     return null;
   }
 }

@@ -10,6 +10,7 @@ import type { AccessGuard } from '../access/guard.js';
 import type { ActorSource } from '../auth/actor-source.js';
 import type { ApiTokens } from '../auth/api-tokens.js';
 import type { Sessions } from '../auth/sessions.js';
+import { refuseOutOfScope } from '../auth/token-scope.js';
 import type { AuditTrail } from '../audit/trail.js';
 import { enterRequestContext } from '../context.js';
 import type { ViewEnvironment } from '../views/render.js';
@@ -184,7 +185,7 @@ function setUpAuthentication(app: FastifyInstance, options: AppOptions) {
       clearCookie(reply, names.session, options.cookieSecure);
       return;
     }
-    const actor = await options.loadActor(session.userId, session.teamId, { kind: 'session', sessionId: session.idHash });
+    const actor = session.actor;
     if (!actor) {
       // The user was deactivated or lost every team since the session began.
       await options.sessions.endNow(session.idHash);
@@ -218,6 +219,7 @@ function registerRoutes(app: FastifyInstance, options: AppOptions) {
         }
         if (!('permission' in spec.access)) return;
         if (!request.actor) return refuseUnauthenticated(request, reply, spec);
+        if (await refuseOutOfScope(request, reply, spec, options.audit)) return;
         const permission = spec.access.permission;
         if (!hasPermission(request.actor, permission)) {
           await options.guard.require(request.actor, permission, {}, { type: 'route', id: `${spec.method} ${spec.url}` });
