@@ -108,7 +108,7 @@ describe('a change to access takes effect on the very next request', () => {
     const before = await kofi.api.get(`/api/v1/people?name=${encodeURIComponent(p.name)}`);
     assert.equal(before.json().people[0]?.canOpenRecord, true, before.body);
 
-    const ended = await tom.post(involvementApiPaths.end(p.id, involvementId), { reason: 'Housing found; support no longer needed' });
+    const ended = await tom.post(involvementApiPaths.end(p.id, involvementId), { reason: 'Housing found; support no longer needed', version: 1 }); // as added
     assert.equal(ended.statusCode, 200, ended.body);
     assert.deepEqual(await seen(kofi, p), { record: MISSING, note: false, name: false });
     const after = await kofi.api.get(`/api/v1/people?name=${encodeURIComponent(p.name)}`);

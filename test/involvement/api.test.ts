@@ -17,6 +17,8 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 /** A housing addition as an API client sends it: no team field when there is none, JSON arrays. */
 const housing = (overrides: Record<string, unknown> = {}) => ({ ...housingForm(w.ids), ...overrides });
+/** The involvement's version, as a client that read it now would send it back. */
+const versionOf = async (involvementId: string) => Number(await w.versionOf(involvementId));
 
 /** A refused call: the status, problem+json naming each field, and nothing written to the person's involvements nor recorded as done. */
 async function assertProblem(personId: string, call: () => Promise<Response>, status: number, errors?: Record<string, string>) {
@@ -69,13 +71,14 @@ describe('agencies involved (API)', () => {
     const leads = json(await tom.get(api.involvements(personId))).leads;
     assert.deepEqual(leads.find((l: { domain: string }) => l.domain === 'housing').lead, { involvementId: involvement.id, agencyName: 'Harbour Housing Options', keyContact: involvement.keyContact });
 
-    const changed = await tom.patch(api.involvement(personId, involvement.id), { domains: ['housing'], leadDomains: ['housing'], contactName: 'Duty officer', communication: null });
+    const changed = await tom.patch(api.involvement(personId, involvement.id), { domains: ['housing'], leadDomains: ['housing'], contactName: 'Duty officer', communication: null, version: involvement.version });
     assert.equal(changed.statusCode, 200, changed.body);
     assert.deepEqual(json(changed).domains, ['housing']);
     assert.deepEqual(json(changed).keyContact, { name: 'Duty officer', role: null, phone: null });
     assert.equal(json(changed).communication, null);
 
-    const ended = await tom.post(api.end(personId, involvement.id), { reason: 'Rehoused out of the area' });
+    assert.equal(json(changed).version, involvement.version + 1, 'a change raises the version');
+    const ended = await tom.post(api.end(personId, involvement.id), { reason: 'Rehoused out of the area', version: json(changed).version });
     assert.equal(ended.statusCode, 200, ended.body);
     assert.equal(json(ended).current, false);
     assert.equal(json(ended).endedReason, 'Rehoused out of the area');
@@ -122,21 +125,26 @@ describe('agencies involved (API)', () => {
     const referrer = (await w.involvementOf(personId, w.ids.council, 'referrer'))!;
     const housingRow = (await w.involvementOf(personId, w.ids.housing))!;
 
-    await assertProblem(personId, () => tom.patch(api.involvement(personId, lead.id), { domains: ['housing'], leadDomains: ['housing'] }), 409, {
+    const [leadVersion, receivingVersion, referrerVersion, housingVersion] = await Promise.all([lead, receiving, referrer, housingRow].map((i) => versionOf(i.id)));
+    await assertProblem(personId, () => tom.patch(api.involvement(personId, lead.id), { domains: ['housing'], leadDomains: ['housing'], version: leadVersion }), 409, {
       leadDomains: 'Harbour Housing Options already leads on housing: change Harbour Housing Options’s involvement first, then make this agency the lead',
     });
-    await assertProblem(personId, () => tom.patch(api.involvement(personId, lead.id), { domains: ['housing'], leadDomains: ['money'] }), 400);
-    await assertProblem(personId, () => tom.patch(api.involvement(personId, referrer.id), { domains: ['housing'] }), 409);
-    await assertProblem(personId, () => tom.patch(api.involvement(personId, UNKNOWN), { domains: ['housing'] }), 404);
+    await assertProblem(personId, () => tom.patch(api.involvement(personId, lead.id), { domains: ['housing'], leadDomains: ['money'], version: leadVersion }), 400, {
+      leadDomains: 'An agency can only lead on what it covers: also select money and benefits under what it covers, or do not make it the lead',
+    });
+    await assertProblem(personId, () => tom.patch(api.involvement(personId, referrer.id), { domains: ['housing'], version: referrerVersion }), 409);
+    await assertProblem(personId, () => tom.patch(api.involvement(personId, UNKNOWN), { domains: ['housing'], version: 1 }), 404);
     await assertProblem(personId, () => daniel.patch(api.involvement(personId, housingRow.id), { domains: ['housing'] }), 403);
 
-    const refusal = await assertProblem(personId, () => tom.post(api.end(personId, receiving.id), { reason: 'Trying' }), 409);
+    const refusal = await assertProblem(personId, () => tom.post(api.end(personId, receiving.id), { reason: 'Trying', version: receivingVersion }), 409);
     assert.equal(refusal.code, 'INVOLVEMENT.ENDS_ELSEWHERE');
-    await assertProblem(personId, () => tom.post(api.end(personId, housingRow.id), {}), 400, { reason: 'Enter why the agency’s involvement is ending' });
-    await assertProblem(personId, () => tom.post(api.end(personId, housingRow.id), { reason: 'r'.repeat(1001) }), 400, { reason: 'The reason must be 1000 characters or fewer' });
-    await assertProblem(personId, () => jade.post(api.end(personId, housingRow.id), { reason: 'Not ours' }), 404);
-    assert.equal((await tom.post(api.end(personId, housingRow.id), { reason: 'Done' })).statusCode, 200);
-    await assertProblem(personId, () => tom.post(api.end(personId, housingRow.id), { reason: 'Again' }), 409);
+    await assertProblem(personId, () => tom.post(api.end(personId, housingRow.id), { version: housingVersion }), 400, { reason: 'Enter why the agency’s involvement is ending' });
+    await assertProblem(personId, () => tom.post(api.end(personId, housingRow.id), { reason: 'r'.repeat(1001), version: housingVersion }), 400, { reason: 'The reason must be 1000 characters or fewer' });
+    await assertProblem(personId, () => jade.post(api.end(personId, housingRow.id), { reason: 'Not ours', version: housingVersion }), 404);
+    assert.equal((await tom.post(api.end(personId, housingRow.id), { reason: 'Done', version: housingVersion })).statusCode, 200);
+    const endedVersion = await versionOf(housingRow.id);
+    const again = await assertProblem(personId, () => tom.post(api.end(personId, housingRow.id), { reason: 'Again', version: endedVersion }), 409);
+    assert.equal(again.code, 'INVOLVEMENT.ENDED');
   });
 
   test('the OpenAPI document describes the four endpoints, with the aspects of care named', async () => {

@@ -78,6 +78,7 @@ describe('changing an agency’s involvement', () => {
     const before = await lastAuditId(t);
     const { posted, landed } = await submit(tom, paths.change(personId, housing.id), {
       ...housingForm(w.ids),
+      version: await w.versionOf(housing.id),
       domains: ['housing', 'money', 'daily_living'],
       leadDomains: ['housing', 'money'],
       contactPhone: '01632 960 399',
@@ -99,22 +100,24 @@ describe('changing an agency’s involvement', () => {
 
   test('a second lead is refused naming the agency that leads; the coordinator changes that one first, then the handover goes through', async () => {
     const { personId, housing, riverside } = await withHousing(['Lowri', 'Handover']);
-    await refusedPost(paths.change(personId, riverside.id), personId, { domains: ['mental_health', 'housing'], leadDomains: ['mental_health', 'housing'] }, [
+    await refusedPost(paths.change(personId, riverside.id), personId, { domains: ['mental_health', 'housing'], leadDomains: ['mental_health', 'housing'], version: await w.versionOf(riverside.id) }, [
       'leadDomains: Harbour Housing Options already leads on housing: change Harbour Housing Options’s involvement first, then make this agency the lead',
     ]);
-    assert.equal((await submit(tom, paths.change(personId, housing.id), { ...housingForm(w.ids), leadDomains: [] })).posted.statusCode, 303);
-    assert.equal((await submit(tom, paths.change(personId, riverside.id), { domains: ['mental_health', 'housing'], leadDomains: ['mental_health', 'housing'] })).posted.statusCode, 303);
+    assert.equal((await submit(tom, paths.change(personId, housing.id), { ...housingForm(w.ids), leadDomains: [], version: await w.versionOf(housing.id) })).posted.statusCode, 303);
+    const handover = { domains: ['mental_health', 'housing'], leadDomains: ['mental_health', 'housing'], version: await w.versionOf(riverside.id) };
+    assert.equal((await submit(tom, paths.change(personId, riverside.id), handover)).posted.statusCode, 303);
     assert.deepEqual((await w.involvementOf(personId, w.ids.riverside, 'lead_agency'))!.lead_domains, ['mental_health', 'housing']);
   });
 
   test('missing aspects, a lead outside what it covers and text too long are refused with what was typed kept', async () => {
     const { personId, housing } = await withHousing(['Macsen', 'Mistakes']);
     const url = paths.change(personId, housing.id);
-    await refusedPost(url, personId, { ...housingForm(w.ids), domains: [], leadDomains: [] }, ['domains: Select which aspects of care the agency covers']);
-    await refusedPost(url, personId, { ...housingForm(w.ids), domains: ['money'], leadDomains: ['housing'] }, [
+    const version = await w.versionOf(housing.id);
+    await refusedPost(url, personId, { ...housingForm(w.ids), version, domains: [], leadDomains: [] }, ['domains: Select which aspects of care the agency covers']);
+    await refusedPost(url, personId, { ...housingForm(w.ids), version, domains: ['money'], leadDomains: ['housing'] }, [
       'leadDomains: An agency can only lead on what it covers: also select housing under what it covers, or do not make it the lead',
     ]);
-    const landed = await refusedPost(url, personId, { ...housingForm(w.ids), contactPhone: '0'.repeat(201), contactRole: 'r'.repeat(201) }, [
+    const landed = await refusedPost(url, personId, { ...housingForm(w.ids), version, contactPhone: '0'.repeat(201), contactRole: 'r'.repeat(201) }, [
       'contactRole: The key contact’s role must be 200 characters or fewer',
       'contactPhone: The key contact’s telephone number must be 200 characters or fewer',
     ]);
@@ -146,7 +149,7 @@ describe('ending an agency’s involvement', () => {
     assert.equal(form.statusCode, 200);
     assert.match(form.body, /Harbour Housing Options will no longer be able to open Owain Ended’s record/);
     const before = await lastAuditId(t);
-    const { posted, landed } = await submit(tom, paths.end(personId, housing.id), { reason: 'Tenancy secured; housing support no longer needed' });
+    const { posted, landed } = await submit(tom, paths.end(personId, housing.id), { reason: 'Tenancy secured; housing support no longer needed', version: await w.versionOf(housing.id) });
     assert.equal(posted.statusCode, 303);
     assert.equal(posted.headers.location, paths.agencies(personId));
     assert.match(landed.body, /Harbour Housing Options’s involvement has ended/);
@@ -165,11 +168,12 @@ describe('ending an agency’s involvement', () => {
   test('a reason is needed, of 1000 characters or fewer; an involvement already ended cannot be ended again', async () => {
     const { personId, housing } = await withHousing(['Pryderi', 'Reasons']);
     const url = paths.end(personId, housing.id);
-    await refusedPost(url, personId, { reason: '  ' }, ['reason: Enter why the agency’s involvement is ending']);
-    const landed = await refusedPost(url, personId, { reason: 'z'.repeat(1001) }, ['reason: The reason must be 1000 characters or fewer']);
+    const version = await w.versionOf(housing.id);
+    await refusedPost(url, personId, { reason: '  ', version }, ['reason: Enter why the agency’s involvement is ending']);
+    const landed = await refusedPost(url, personId, { reason: 'z'.repeat(1001), version }, ['reason: The reason must be 1000 characters or fewer']);
     assert.match(landed.body, /z{1001}<\/textarea>/);
-    assert.equal((await submit(tom, url, { reason: 'No longer needed' })).posted.statusCode, 303);
-    const again = await submit(tom, url, { reason: 'Again' });
+    assert.equal((await submit(tom, url, { reason: 'No longer needed', version })).posted.statusCode, 303);
+    const again = await submit(tom, url, { reason: 'Again', version: await w.versionOf(housing.id) });
     assert.equal(again.posted.statusCode, 303);
     assert.equal(again.landed.statusCode, 409);
     assert.match(again.landed.body, /Harbour Housing Options’s involvement has already ended/);
@@ -183,11 +187,11 @@ describe('ending an agency’s involvement', () => {
     assert.equal(form.statusCode, 200);
     assert.match(form.body, /data-qa="ends-elsewhere"/);
     assert.doesNotMatch(form.body, /data-qa="end-form"/);
-    await refusedPost(url, personId, { reason: 'Trying anyway' }, [
+    await refusedPost(url, personId, { reason: 'Trying anyway', version: await w.versionOf(receiving.id) }, [
       'main-content: Riverside NHS Mental Health Trust received a referral for this person that is still open: its involvement ends when the referral is closed (signposted, not eligible or withdrawn) or, once allocated, when the case is discharged.',
     ]);
     const lead = (await w.involvementOf(personId, w.ids.riverside, 'lead_agency'))!;
-    await refusedPost(paths.end(personId, lead.id), personId, { reason: 'Trying anyway' }, [
+    await refusedPost(paths.end(personId, lead.id), personId, { reason: 'Trying anyway', version: await w.versionOf(lead.id) }, [
       'main-content: Riverside NHS Mental Health Trust is the lead agency for an open case: its involvement ends when the case is discharged, or passes to another agency by a transfer of care.',
     ]);
   });
@@ -198,7 +202,7 @@ describe('ending an agency’s involvement', () => {
     const pathways = (await w.involvementOf(personId, w.ids.pathways))!;
     const jade = await w.browser(JADE);
     assert.equal((await jade.get(paths.agencies(personId))).statusCode, 200);
-    const { posted, landed } = await submit(jade, paths.end(personId, pathways.id), { reason: 'Not using substances; discharged from Pathways' });
+    const { posted, landed } = await submit(jade, paths.end(personId, pathways.id), { reason: 'Not using substances; discharged from Pathways', version: await w.versionOf(pathways.id) });
     assert.equal(posted.headers.location, '/people/search');
     assert.match(landed.body, /Your agency is no longer involved, so you can no longer open the record/);
     assert.equal((await jade.get(paths.agencies(personId))).statusCode, 404);

@@ -61,9 +61,11 @@ export async function involvementWorld(t: TestConcord) {
       ended_at: Date | null;
       ended_reason: string | null;
     }[];
+  /** The involvement's version as a form carries it: what an editor who opened it now would send back. */
+  const versionOf = async (involvementId: string) => String((await t.pool.query('select version from involvement where id = $1', [involvementId])).rows[0].version);
   const involvementOf = async (personId: string, agencyId: string, role?: string) => (await involvements(personId)).find((i) => i.agency_id === agencyId && (!role || i.role === role) && !i.ended_at);
 
-  return { ids, actors, personInCare, consent, involvements, involvementOf, browser: (email: string) => new Browser(t.app).signIn(email) };
+  return { ids, actors, personInCare, consent, involvements, involvementOf, versionOf, browser: (email: string) => new Browser(t.app).signIn(email) };
 }
 
 /** A complete addition of Harbour Housing, as the form sends it. */

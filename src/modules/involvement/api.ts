@@ -28,6 +28,7 @@ const involvement = z.object({
   endedAt: timestamp.nullable(),
   endedReason: z.string().nullable(),
   endRefusal: z.string().nullable().describe('Why it cannot be ended here (it ends with its referral or case), or null'),
+  version: z.number().int().describe('Send it back with a change or an end: a change made since is then refused (409), not overwritten'),
 });
 const lead = z.object({
   domain,
@@ -77,13 +78,13 @@ export function involvementApi(services: Services): RouteSpec[] {
     endpoint('POST', api.involvements.pattern, 'involvement.manage', { action: 'involvement.started' }, 'Add an agency to a person’s care: it then sees the record, so the person’s consent (or a recorded exception) must name it (CON-1)',
       { params: personParams, body: addInput, response: involvement, successStatus: 201 },
       (request, actor) => service.add(actor, paramsOf(request).personId, bodyOf(request))),
-    endpoint('PATCH', api.involvement.pattern, 'involvement.manage', { action: 'involvement.changed' }, 'Change what an agency covers and leads on, its key contact and how agencies communicate: send every field',
+    endpoint('PATCH', api.involvement.pattern, 'involvement.manage', { action: 'involvement.changed' }, 'Change what an agency covers and leads on, its key contact and how agencies communicate: send every field, and the version you last read',
       { params: involvementParams, body: changeInput, response: involvement },
       (request, actor) => {
         const { personId, involvementId } = paramsOf(request);
         return service.change(actor, personId, involvementId, bodyOf(request));
       }),
-    endpoint('POST', api.end.pattern, 'involvement.manage', { action: 'involvement.ended' }, 'End an agency’s involvement, with the reason; the agency’s access ends with it',
+    endpoint('POST', api.end.pattern, 'involvement.manage', { action: 'involvement.ended' }, 'End an agency’s involvement, with the reason and the version you last read; the agency’s access ends with it',
       { params: involvementParams, body: endInput, response: involvement },
       async (request, actor) => {
         const { personId, involvementId } = paramsOf(request);

@@ -7,6 +7,7 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { recordPaths } from '../people/paths.js';
 import { involvementPaths as paths } from './paths.js';
+import { valuesToShow } from '../directory/rules.js';
 import { ADDED_ROLES, DOMAIN_NAMES, LIFE_DOMAINS, ROLE_NAMES } from './rules.js';
 
 type Values = Record<string, unknown>;
@@ -38,6 +39,15 @@ const fromForm = (form: Values) => ({ ...form, domains: listOf(form.domains), le
 const shown = (request: FastifyRequest, defaults: Values): Values & { domains: string[]; leadDomains: string[] } => {
   const values: Values = request.flash?.values ?? defaults;
   return { ...values, domains: listOf(values.domains), leadDomains: listOf(values.leadDomains) };
+};
+/**
+ * A form for an involvement that exists: after a refused save it shows what was typed, unless the
+ * involvement changed meanwhile; then what is saved now, and its version, so the coordinator sees
+ * the other change before making theirs again.
+ */
+const showSavedIfChanged = (request: FastifyRequest, saved: Values & { version: number }) => {
+  if (request.flash?.values) request.flash.values = valuesToShow(request.flash.values, saved);
+  return shown(request, saved);
 };
 
 const recordOf = (person: { id: string; name: string }, access: PersonAccess) => ({
@@ -85,7 +95,7 @@ export function involvementPages(services: Services): RouteSpec[] {
     page(paths.change.pattern, 'involvement.manage', 'Form to change what an agency covers and leads on, its key contact and how agencies communicate', async (request, reply) => {
       const { personId, involvementId } = idsOf(request);
       const current = await involvement.forChanging(actorOf(request), personId, involvementId, 'change');
-      const values = shown(request, current.values);
+      const values = showSavedIfChanged(request, current.values);
       return render(reply, 'change', {
         ...current,
         record: recordOf(current.person, current.access),
@@ -103,7 +113,7 @@ export function involvementPages(services: Services): RouteSpec[] {
     page(paths.end.pattern, 'involvement.manage', 'Form to end an agency’s involvement in a person’s care', async (request, reply) => {
       const { personId, involvementId } = idsOf(request);
       const current = await involvement.forChanging(actorOf(request), personId, involvementId, 'end');
-      return render(reply, 'end', { ...current, record: recordOf(current.person, current.access), values: request.flash?.values ?? {} });
+      return render(reply, 'end', { ...current, record: recordOf(current.person, current.access), values: showSavedIfChanged(request, { version: current.values.version }) });
     }),
     answer(paths.end.pattern, 'involvement.ended', 'End an agency’s involvement in a person’s care; its access ends with it', async (request, reply) => {
       const { personId, involvementId } = idsOf(request);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionField } from '../directory/rules.js';
 
 /**
  * The agencies involved in a person's care (COORD-6, REC-1): what each covers, which aspects it leads
@@ -100,10 +101,14 @@ export const addInput = leadsWithinCover(
 );
 export type AddInput = z.infer<typeof addInput>;
 
-export const changeInput = leadsWithinCover(z.object(details));
+/** A change or an end names the version of the involvement it was made against, so a change made since is refused, not overwritten. */
+const version = versionField.describe('The involvement’s `version` when you read it. If it has changed since, the answer is 409 INVOLVEMENT.CHANGED');
+
+export const changeInput = leadsWithinCover(z.object({ ...details, version }));
 export type ChangeInput = z.infer<typeof changeInput>;
 
 export const endInput = z.object({
+  version,
   reason: z
     .string({ error: 'Enter why the agency’s involvement is ending' })
     .trim()

@@ -17,6 +17,7 @@ import type { Clock } from '../../platform/clocks/clock.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { conflict, forbidden, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
+import { changedSinceOpened } from '../directory/rules.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { PeopleService } from '../people/service.js';
 import { recordPaths } from '../people/paths.js';
@@ -24,6 +25,8 @@ import { addInput, changeInput, changesBetween, endInput, endRefusal, leadClashe
 
 const NOT_FOUND = 'There is no person with that reference.';
 const INVOLVEMENT = (id: string) => ({ type: 'involvement', id });
+/** Another coordinator changed or ended it after this one opened it: nothing of theirs is written. */
+const changed = () => conflict('INVOLVEMENT.CHANGED', changedSinceOpened('This agency’s involvement'));
 
 type Agency = { id: string; name: string; type: string };
 
@@ -53,7 +56,7 @@ function sharingBasis(actor: Actor, agency: Agency, facts: PersonAccessFacts, at
   return exception ? { kind: 'exception', id: exception.id } : null;
 }
 
-const detailsOf = (values: ChangeInput): InvolvementDetails => ({
+const detailsOf = (values: Omit<ChangeInput, 'version'>): InvolvementDetails => ({
   domains: values.domains,
   leadDomains: values.leadDomains,
   keyContact: { name: values.contactName, role: values.contactRole, phone: values.contactPhone },
@@ -182,7 +185,7 @@ export class InvolvementService {
     if (!found) throw notFound('INVOLVEMENT.NOT_FOUND', 'There is no such agency involvement for this person.');
     if (!found.current) throw conflict('INVOLVEMENT.ENDED', `${found.agencyName}’s involvement has already ended.`);
     await this.audit.recordNow(auditActorOf(actor), { action: 'involvement.viewed', personId, subject: INVOLVEMENT(involvementId), details: { purpose } });
-    return { person, access, involvement: found, values: flatDetails(found) };
+    return { person, access, involvement: found, values: { ...flatDetails(found), version: found.version } };
   }
 
   // ---- Changing ----------------------------------------------------------------------------------
@@ -243,18 +246,19 @@ export class InvolvementService {
   /** Changes what an agency covers and leads on, who to ask there and how the agencies keep in touch (COORD-6). */
   async change(actor: Actor, personId: string, involvementId: string, input: unknown): Promise<InvolvementView> {
     await this.openToManage(actor, personId, 'change');
-    const values = parseOrThrow(changeInput, input, 'INVOLVEMENT.INVALID');
+    const { version, ...values } = parseOrThrow(changeInput, input, 'INVOLVEMENT.INVALID');
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const before = await this.lockedOne(tx, personId, involvementId);
+      const before = await this.lockedOne(tx, personId, involvementId, version);
       if (before.row.role === 'referrer') {
         throw conflict('INVOLVEMENT.REFERRER', `${before.row.agencyName} referred this person and sees only the referral’s status: add it as a partner agency to record its part in their care.`);
       }
       const clashes = leadClashes(this.factsFor(before.current), involvementId, values.leadDomains);
       if (clashes.length) throw conflict('INVOLVEMENT.LEAD_TAKEN', clashes[0]!, clashes.map((message) => ({ field: 'leadDomains', message })));
-      const updated = await updateInvolvementDetails(tx, involvementId, detailsOf(values));
-      const changes = changesBetween(flatDetails(before.row), flatDetails(updated!));
+      const updated = await updateInvolvementDetails(tx, involvementId, detailsOf(values), version);
+      if (!updated) throw changed();
+      const changes = changesBetween(flatDetails(before.row), flatDetails(updated));
       record({ action: 'involvement.changed', personId, subject: INVOLVEMENT(involvementId), details: { agencyId: before.row.agencyId, changes } });
-      return (await this.describe([updated!], tx))[0]!;
+      return (await this.describe([updated], tx))[0]!;
     });
   }
 
@@ -266,23 +270,28 @@ export class InvolvementService {
     await this.openToManage(actor, personId, 'end');
     const values = parseOrThrow(endInput, input, 'INVOLVEMENT.INVALID');
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const { row } = await this.lockedOne(tx, personId, involvementId);
+      const { row } = await this.lockedOne(tx, personId, involvementId, values.version);
       const refusal = endRefusal({ role: row.role, sourceType: row.sourceType, active: row.current, agencyName: row.agencyName });
       if (refusal) throw conflict('INVOLVEMENT.ENDS_ELSEWHERE', refusal);
-      const ended = await endInvolvement(tx, involvementId, this.clock.now(), values.reason);
+      const ended = await endInvolvement(tx, involvementId, this.clock.now(), values.reason, values.version);
+      if (!ended) throw changed();
       record({ action: 'involvement.ended', personId, subject: INVOLVEMENT(involvementId), details: { agencyId: row.agencyId, role: row.role, reason: values.reason } });
       const access = decidePersonAccess(actor, await loadPersonFacts(tx, personId), momentOf(this.clock));
-      return { involvement: (await this.describe([ended!], tx))[0]!, stillHasAccess: access.level === 'record' };
+      return { involvement: (await this.describe([ended], tx))[0]!, stillHasAccess: access.level === 'record' };
     });
   }
 
-  /** One of the person's involvements, under the person's lock, with the others current beside it. */
-  private async lockedOne(tx: Queryable, personId: string, involvementId: string) {
+  /**
+   * One of the person's involvements, under the person's lock, with the others current beside it;
+   * refused if it has ended, or changed since the coordinator read it at `version`.
+   */
+  private async lockedOne(tx: Queryable, personId: string, involvementId: string, version: number) {
     await lockInvolvementsOf(tx, personId);
     const all = await this.describe(await involvementsOfPerson(tx, personId), tx);
     const row = all.find((i) => i.id === involvementId);
     if (!row) throw notFound('INVOLVEMENT.NOT_FOUND', 'There is no such agency involvement for this person.');
     if (!row.current) throw conflict('INVOLVEMENT.ENDED', `${row.agencyName}’s involvement has already ended: add the agency again if it is involved once more.`);
+    if (row.version !== version) throw changed();
     return { row, current: all.filter((i) => i.current) };
   }
 }

@@ -67,7 +67,7 @@ export async function startInvolvement(tx: Queryable, input: NewInvolvement) {
 export async function endInvolvementsFrom(tx: Queryable, source: { type: string; id: string }, at: Date, reason: string, role?: InvolvementRole) {
   const ended = await tx
     .update(involvement)
-    .set({ endedAt: at, endedReason: reason })
+    .set({ endedAt: at, endedReason: reason, version: sql`${involvement.version} + 1` })
     .where(and(eq(involvement.sourceType, source.type), eq(involvement.sourceId, source.id), isNull(involvement.endedAt), role ? eq(involvement.role, role) : undefined))
     .returning({ id: involvement.id });
   return ended.length;
@@ -88,22 +88,34 @@ export async function involvementsOfPerson(db: Queryable, personId: string): Pro
   return rows.map(asRow);
 }
 
-/** Changes what an active involvement covers, leads on, who to ask and how to keep in touch. Null if it has ended. */
-export async function updateInvolvementDetails(tx: Queryable, id: string, details: InvolvementDetails): Promise<InvolvementRow | null> {
+/**
+ * Changes what an active involvement covers, leads on, who to ask and how to keep in touch, if it is
+ * still at the version the coordinator read. Null if it has ended or changed since.
+ */
+export async function updateInvolvementDetails(tx: Queryable, id: string, details: InvolvementDetails, version: number): Promise<InvolvementRow | null> {
   const [row] = await tx
     .update(involvement)
-    .set({ domains: details.domains, leadDomains: details.leadDomains, keyContact: storedContact(details.keyContact), communication: details.communication })
-    .where(and(eq(involvement.id, id), isNull(involvement.endedAt)))
+    .set({
+      domains: details.domains,
+      leadDomains: details.leadDomains,
+      keyContact: storedContact(details.keyContact),
+      communication: details.communication,
+      version: sql`${involvement.version} + 1`,
+    })
+    .where(and(eq(involvement.id, id), isNull(involvement.endedAt), eq(involvement.version, version)))
     .returning();
   return row ? asRow(row) : null;
 }
 
-/** Ends one involvement (the coordinator ends an agency's part); the agency's access ends with it. Null if it had already ended. */
-export async function endInvolvement(tx: Queryable, id: string, at: Date, reason: string): Promise<InvolvementRow | null> {
+/**
+ * Ends one involvement (the coordinator ends an agency's part), if it is still at the version the
+ * coordinator read; the agency's access ends with it. Null if it had already ended or changed since.
+ */
+export async function endInvolvement(tx: Queryable, id: string, at: Date, reason: string, version: number): Promise<InvolvementRow | null> {
   const [row] = await tx
     .update(involvement)
-    .set({ endedAt: at, endedReason: reason })
-    .where(and(eq(involvement.id, id), isNull(involvement.endedAt)))
+    .set({ endedAt: at, endedReason: reason, version: sql`${involvement.version} + 1` })
+    .where(and(eq(involvement.id, id), isNull(involvement.endedAt), eq(involvement.version, version)))
     .returning();
   return row ? asRow(row) : null;
 }
