@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { AccessGuard } from './platform/access/guard.js';
+import { recordOpener } from './platform/access/open-record.js';
 import { ApiTokens } from './platform/auth/api-tokens.js';
 import { Sessions } from './platform/auth/sessions.js';
 import { SignIn } from './platform/auth/sign-in.js';
@@ -37,15 +38,18 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   });
   const obligations = new Obligations(db, clock);
   const cases = new CasesService(db);
-  const people = new PeopleService(db, audit, guard, clock, directory, cases);
+  // The known check (REF-8) is for teams that receive referrals: the referrals module says which, read when a search asks.
+  const people = new PeopleService(db, audit, guard, clock, directory, cases, (teamId): Promise<boolean> => referrals.receivesReferrals(teamId));
   const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);
-  const notes = new NotesService(db, audit, guard, clock, people, directory);
+  // The one way into a person's record, for every module that opens one.
+  const openRecord = recordOpener({ db, audit, clock, namesOf: (tx, ids) => people.namesOf(tx, ids) });
+  const notes = new NotesService(db, audit, guard, clock, openRecord, directory);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, people);
-  const sharing = new SharingService(db, audit, guard, clock, people, directory, notes);
+  const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, notes);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });
   directory.useAlerts(oversight);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory });
-  const core = { db, clock, audit, guard, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
+  const core = { db, clock, audit, guard, openRecord, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
   return { ...core, sharing, involvement, oversight, transparency, myWork: new MyWork(core) };
 }

@@ -41,7 +41,7 @@ const agencies = (
 ).rows as Agency[];
 assert.equal(new Set(agencies.map((a) => a.type)).size, agencies.length, 'each demo agency is a different kind of agency');
 
-const PASSWORD = 'Matrix-of-access-2026-proof';
+const PASSWORD = 'Quarterly-Kestrel-Lantern-2026';
 const alex = (await t.services.directory.loadActor((await t.services.directory.findAccountByEmail('alex.morgan@northshire-care.example'))!.userId, null, { kind: 'session', sessionId: 'setup' }))!;
 const CASEWORK: readonly Role[] = ['practitioner', 'care_coordinator', 'team_manager'];
 

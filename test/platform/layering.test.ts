@@ -29,10 +29,10 @@ const resolveFrom = (file: string, spec: string) => (spec.startsWith('.') ? path
 test('rules.ts files are pure: they import no I/O, only other pure code', () => {
   const allowedPackages = new Set(['zod']);
   const problems: string[] = [];
-  for (const file of files.filter((f) => f.endsWith('rules.ts') || f.includes('/clocks/working-days') || f.endsWith('/access/decide.ts') || /\/access\/(person-access|sharing-terms)\.ts$/.test(f))) {
+  for (const file of files.filter((f) => f.endsWith('rules.ts') || f.includes('/clocks/working-days') || f.endsWith('/access/decide.ts') || /\/access\/(person-access|sharing-terms)\.ts$/.test(f) || /\/platform\/(input-rules|daily-schema)\.ts$/.test(f))) {
     for (const spec of runtimeImports(file)) {
       const target = resolveFrom(file, spec);
-      const pureLocal = spec.startsWith('.') && /(rules|policy|decide|working-days|bank-holidays|sharing-terms|person-access)\.(js|json)$/.test(target);
+      const pureLocal = spec.startsWith('.') && /(rules|policy|decide|working-days|bank-holidays|sharing-terms|person-access|daily-schema)\.(js|json)$/.test(target);
       if (!pureLocal && !allowedPackages.has(spec)) problems.push(`${rel(file)} imports ${spec}`);
     }
   }

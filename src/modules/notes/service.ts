@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
-import { loadPersonFacts, momentOf } from '../../platform/access/facts.js';
+import { momentOf } from '../../platform/access/facts.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
-import { decideItemAccess, decidePersonAccess, PRACTICE_ROLES, type AccessMoment, type PersonAccessFacts, type RestrictionFact } from '../../platform/access/person-access.js';
+import { decideItemAccess, PRACTICE_ROLES, type AccessMoment, type PersonAccessFacts, type RestrictionFact } from '../../platform/access/person-access.js';
 import { canSeeItem } from '../../platform/access/person-filter.js';
 import { INFORMATION_CATEGORIES, type InformationCategory } from '../../platform/access/sharing-terms.js';
 import type { AuditTrail } from '../../platform/audit/trail.js';
@@ -14,10 +14,10 @@ import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js
 import { parseOrThrow } from '../../platform/validation.js';
 import type { DirectoryService } from '../directory/service.js';
 import { AGENCY_TYPE_NAMES } from '../directory/rules.js';
-import type { PeopleService } from '../people/service.js';
 import { correctionRefusal, linesOf, noteSchema } from './rules.js';
 import type { RecordNote } from './schema.js';
 import * as store from './store.js';
+import type { RecordOpener } from '../../platform/access/open-record.js';
 
 /** The record a notes page belongs to, as the record frame shows it. */
 export type RecordHeading = { id: string; name: string; via: string; expiresAt: Date | null };
@@ -45,7 +45,6 @@ export type Withheld = { noConsent: InformationCategory[]; restricted: Informati
 
 /** An item owned by some other agency: what the decision says about another agency's notes in a category. */
 const ANOTHER_AGENCY = '00000000-0000-0000-0000-000000000000';
-const NOT_FOUND_MESSAGE = 'There is no person with that reference.';
 
 /** PostgreSQL's unique_violation, as node-postgres reports it (Drizzle wraps it as the cause). */
 const isUniqueViolation = (error: unknown) => [error, (error as { cause?: unknown })?.cause].some((e) => (e as { code?: string } | undefined)?.code === '23505');
@@ -63,7 +62,7 @@ export class NotesService {
     private readonly audit: AuditTrail,
     private readonly guard: AccessGuard,
     private readonly clock: Clock,
-    private readonly people: Pick<PeopleService, 'namesOf'>,
+    private readonly openPersonRecord: RecordOpener,
     private readonly directory: Pick<DirectoryService, 'namesFor'>,
   ) {}
 
@@ -71,27 +70,10 @@ export class NotesService {
     return (note) => canSeeItem(actor, { personId: note.personId, category: note.category, owningAgencyId: note.owningAgencyId, entryId: note.id }, at);
   }
 
-  /**
-   * The person's record as the actor may open it, with the facts the decision read. A person the
-   * actor may not open answers exactly as one that does not exist; the refusal is still recorded.
-   */
+  /** The person's record as the actor may open it (the one way in: platform/access/open-record), with the facts the decision read. */
   private async openRecord(actor: Actor, personId: string): Promise<{ record: RecordHeading; facts: PersonAccessFacts; at: AccessMoment }> {
-    const name = (await this.people.namesOf(this.db, [personId])).get(personId);
-    if (!name) throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND_MESSAGE);
-    const facts = await loadPersonFacts(this.db, personId);
-    const at = momentOf(this.clock);
-    const access = decidePersonAccess(actor, facts, at);
-    if (access.level !== 'record') {
-      await this.audit.recordNow(auditActorOf(actor), {
-        action: 'person.view_refused',
-        outcome: 'denied',
-        personId,
-        subject: { type: 'person', id: personId },
-        details: { reason: access.basis, section: 'notes' },
-      });
-      throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND_MESSAGE);
-    }
-    return { record: { id: personId, name, via: access.via, expiresAt: access.expiresAt ?? null }, facts, at };
+    const opened = await this.openPersonRecord(actor, personId, { section: 'notes' });
+    return { record: { id: personId, name: opened.name, via: opened.access.via, expiresAt: opened.access.expiresAt ?? null }, facts: opened.facts, at: opened.at };
   }
 
   /** The person's notes the actor may see, newest first, optionally of one category; the read is recorded. */

@@ -11,10 +11,10 @@ import type { Database, Queryable } from '../../platform/db/database.js';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { NotesService } from '../notes/service.js';
-import type { PeopleService } from '../people/service.js';
 import * as rules from './rules.js';
 import type { Problem, Read, Refusal } from './rules.js';
 import * as store from './store.js';
+import type { RecordOpener } from '../../platform/access/open-record.js';
 
 /**
  * Consent and sharing on a person's record (CON-1, CON-3, CON-4, CON-5): the decisions the person
@@ -27,7 +27,6 @@ import * as store from './store.js';
 type Agency = rules.DirectoryAgency;
 type Names = { agencies: Map<string, Agency>; users: Map<string, { name: string }> };
 
-const NOT_FOUND = () => notFound('PEOPLE.NOT_FOUND', 'There is no person with that reference.');
 
 function refused(code: string, refusal: Refusal): DomainError {
   if (refusal.kind === 'not_found') return notFound(code, refusal.message);
@@ -84,7 +83,7 @@ export class SharingService {
     private readonly audit: AuditTrail,
     private readonly guard: AccessGuard,
     private readonly clock: Clock,
-    private readonly people: Pick<PeopleService, 'accessTo' | 'namesOf'>,
+    private readonly openPersonRecord: RecordOpener,
     private readonly directory: Pick<DirectoryService, 'listAgencies' | 'listAllTeams' | 'namesFor'>,
     /** The entries a restriction may name (notes), to check one is the agency's own, about this person. */
     private readonly entries: Pick<NotesService, 'summaryFor'>,
@@ -94,26 +93,11 @@ export class SharingService {
     return momentOf(this.clock);
   }
 
-  /**
-   * The person, if the actor may open their record. Anyone else is told the person does not
-   * exist; the refusal is still recorded, naming what was attempted.
-   */
+  /** The person, if the actor may open their record (the one way in: platform/access/open-record), after the permission for what is attempted. */
   private async openRecord(actor: Actor, personId: string, permission: Permission, attempted: string): Promise<{ id: string; name: string; access: PersonAccess }> {
     await this.guard.require(actor, permission);
-    const name = (await this.people.namesOf(this.db, [personId])).get(personId);
-    if (name === undefined) throw NOT_FOUND();
-    const access = await this.people.accessTo(this.db, actor, personId);
-    if (access.level !== 'record') {
-      await this.audit.recordNow(auditActorOf(actor), {
-        action: 'person.view_refused',
-        outcome: 'denied',
-        personId,
-        subject: { type: 'person', id: personId },
-        details: { reason: access.basis, attempted },
-      });
-      throw NOT_FOUND();
-    }
-    return { id: personId, name, access };
+    const { id, name, access } = await this.openPersonRecord(actor, personId, { section: 'sharing', attempted });
+    return { id, name, access };
   }
 
   private async agencies(actor: Actor): Promise<Agency[]> {
