@@ -9,6 +9,8 @@ const priya = await new Browser(t.app).signIn('priya.raman@riverside-nhs.example
 const tom = await new Browser(t.app).signIn('tom.okafor@riverside-nhs.example'); // care coordinator
 const millbrook = (await t.pool.query(`select id from agency where name = 'Millbrook Medical Practice'`)).rows[0].id as string;
 const cmht = (await t.pool.query(`select id from team where name = 'Riverside Community Mental Health Team'`)).rows[0].id as string;
+/** The version of the CMHT's settings that a manager opening them now would send back (0 while none are saved). */
+const version = async () => ((await t.pool.query('select version from receiving_service where team_id = $1', [cmht])).rows[0]?.version ?? 0) as number;
 
 test('a team manager sets what their service requires, whose referrals are automatically urgent, and the intervals', async () => {
   const before = await lastAuditId(t);
@@ -18,6 +20,7 @@ test('a team manager sets what their service requires, whose referrals are autom
     automaticallyUrgentAgencies: millbrook,
     informationRequestWorkingDays: '3',
     waitingRiskCheckDays: '7',
+    version: String(await version()),
   });
   assert.equal(posted.statusCode, 303);
   assert.match(landed.body, /Your team’s referral settings have been saved/);
@@ -48,7 +51,7 @@ test('the page shows the team’s re-referral rate over the last 12 months (REF-
 
 test('bad settings are refused with a message per field and nothing is changed', async () => {
   const before = await t.services.referrals.settingsFor(t.db, cmht);
-  const { landed } = await submit(priya, '/referrals/settings', { acceptsReferrals: 'maybe', requiredInformation: 'gp_letter', informationRequestWorkingDays: '0', waitingRiskCheckDays: 'soon' });
+  const { landed } = await submit(priya, '/referrals/settings', { acceptsReferrals: 'maybe', requiredInformation: 'gp_letter', informationRequestWorkingDays: '0', waitingRiskCheckDays: 'soon', version: String(await version()) });
   assert.equal(landed.statusCode, 400);
   assert.deepEqual(errorSummary(landed.body).map((line) => line.split(':')[0]), ['acceptsReferrals', 'requiredInformation', 'informationRequestWorkingDays', 'waitingRiskCheckDays']);
   assert.deepEqual(await t.services.referrals.settingsFor(t.db, cmht), before);
@@ -64,11 +67,13 @@ test('only managers change them: a coordinator is refused (page and API) and the
 
 test('the API reads and changes the manager’s own team’s settings', async () => {
   const api = await apiClient(t, 'priya.raman@riverside-nhs.example');
-  const changed = await api.put('/api/v1/referral-settings', { acceptsReferrals: 'yes', requiredInformation: ['reason'], automaticallyUrgentAgencies: [], informationRequestWorkingDays: 5, waitingRiskCheckDays: 14 });
+  const { version: before } = (await api.get('/api/v1/referral-settings')).json();
+  const changed = await api.put('/api/v1/referral-settings', { acceptsReferrals: 'yes', requiredInformation: ['reason'], automaticallyUrgentAgencies: [], informationRequestWorkingDays: 5, waitingRiskCheckDays: 14, version: before });
   assert.equal(changed.statusCode, 200, changed.body);
+  assert.equal(changed.json().version, before + 1);
   const read = (await api.get('/api/v1/referral-settings')).json();
-  assert.deepEqual(read, { acceptsReferrals: true, requiredInformation: ['reason'], automaticallyUrgentAgencies: [], informationRequestWorkingDays: 5, waitingRiskCheckDays: 14 });
-  const bad = await api.put('/api/v1/referral-settings', { acceptsReferrals: 'yes', informationRequestWorkingDays: 99, waitingRiskCheckDays: 14 });
+  assert.deepEqual(read, { acceptsReferrals: true, requiredInformation: ['reason'], automaticallyUrgentAgencies: [], informationRequestWorkingDays: 5, waitingRiskCheckDays: 14, version: before + 1 });
+  const bad = await api.put('/api/v1/referral-settings', { acceptsReferrals: 'yes', informationRequestWorkingDays: 99, waitingRiskCheckDays: 14, version: before + 1 });
   assert.equal(bad.statusCode, 400);
   assert.equal(bad.json().errors[0].field, 'informationRequestWorkingDays');
 });

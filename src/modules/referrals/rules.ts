@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { wholeNumber } from '../../platform/input-rules.js';
 import { addCalendarDays, addCalendarHours, addWeeks, addWorkingDays } from '../../platform/clocks/working-days.js';
+import { versionField } from '../directory/rules.js';
 
 /**
  * Screening and response standards (REF-3, Care Coordinator's Handbook §15, table 1) and the
@@ -350,3 +351,18 @@ export const serviceSettingsInput = z.object({
   waitingRiskCheckDays: days('the time between risk re-checks', 90),
 });
 export type ServiceSettingsInput = z.infer<typeof serviceSettingsInput>;
+
+/** The version of a team's settings while it has none saved (the defaults apply): its first save makes version 1. */
+export const UNSAVED_SETTINGS_VERSION = 0;
+const SETTINGS_VERSION_PROBLEM = 'Reload the page and make your changes again: the version of the settings you changed is missing or wrong';
+
+/**
+ * A change to the settings names the version it was made against, so a change made since is refused,
+ * not overwritten: 0 for the defaults of a team with none saved, else the saved version.
+ */
+export const serviceSettingsChange = serviceSettingsInput.extend({
+  version: z
+    .union([z.literal(UNSAVED_SETTINGS_VERSION), z.literal(String(UNSAVED_SETTINGS_VERSION)), versionField], { error: SETTINGS_VERSION_PROBLEM })
+    .transform(Number)
+    .describe('The settings’ `version` when you read them (0 while none are saved). If they have changed since, the answer is 409 REFERRALS.SETTINGS_CHANGED'),
+});

@@ -16,6 +16,7 @@ import type { CasesService } from '../cases/service.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { PersonInput } from '../people/rules.js';
 import type { PeopleService } from '../people/service.js';
+import { changedSinceOpened } from '../directory/rules.js';
 import * as rules from './rules.js';
 import { eligibilityDecision, informationRequest, receivingService, referral, referralEvent, responseContact, waitingRiskCheck } from './schema.js';
 import * as store from './store.js';
@@ -128,11 +129,15 @@ export class ReferralsService {
 
   // ---- How a service takes referrals ---------------------------------------------------------
 
-  /** The actor's own team's settings, for its manager to read and change. */
+  /** The actor's own team's settings, for its manager to read and change, with the version a change is made against. */
   async ownSettings(actor: Actor) {
     await this.guard.require(actor, 'referrals.allocate');
     const stored = await store.serviceSettings(this.db, actor.teamId);
-    return { ...(await this.settingsFor(this.db, actor.teamId)), acceptsReferrals: stored?.acceptsReferrals ?? true };
+    return {
+      ...(await this.settingsFor(this.db, actor.teamId)),
+      acceptsReferrals: stored?.acceptsReferrals ?? true,
+      version: stored?.version ?? rules.UNSAVED_SETTINGS_VERSION,
+    };
   }
 
   /** REF-7: the share of the last 12 months' referrals to this team that were re-referrals, a performance indicator. */
@@ -144,18 +149,31 @@ export class ReferralsService {
     return { total, reReferrals: re, percent: total ? Math.round((re / total) * 100) : 0 };
   }
 
-  /** Only the manager of a team changes how that team takes referrals. */
+  /**
+   * Only the manager of a team changes how that team takes referrals, and only the version they read:
+   * a change made since (by another manager, or a first save racing theirs) is refused, not overwritten.
+   */
   async updateOwnSettings(actor: Actor, input: unknown) {
     await this.guard.require(actor, 'referrals.allocate');
-    const values = parseOrThrow(rules.serviceSettingsInput, input, 'REFERRALS.SETTINGS_INVALID');
+    const { version, ...values } = parseOrThrow(rules.serviceSettingsChange, input, 'REFERRALS.SETTINGS_INVALID');
     const now = this.clock.now();
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      await tx
-        .insert(receivingService)
-        .values({ teamId: actor.teamId, agencyId: actor.agencyId, ...values, updatedAt: now })
-        .onConflictDoUpdate({ target: receivingService.teamId, set: { ...values, updatedAt: now } });
+      // A team's first save inserts; of two racing first saves, the second finds the row and inserts nothing.
+      const [saved] =
+        version === rules.UNSAVED_SETTINGS_VERSION
+          ? await tx
+              .insert(receivingService)
+              .values({ teamId: actor.teamId, agencyId: actor.agencyId, ...values, updatedAt: now, version: 1 })
+              .onConflictDoNothing({ target: receivingService.teamId })
+              .returning({ version: receivingService.version })
+          : await tx
+              .update(receivingService)
+              .set({ ...values, updatedAt: now, version: sql`${receivingService.version} + 1` })
+              .where(and(eq(receivingService.teamId, actor.teamId), eq(receivingService.version, version)))
+              .returning({ version: receivingService.version });
+      if (!saved) throw conflict('REFERRALS.SETTINGS_CHANGED', changedSinceOpened('This team’s way of taking referrals'));
       record({ action: 'referral.service_settings_changed', subject: { type: 'team', id: actor.teamId }, details: values });
-      return values;
+      return { ...values, version: saved.version };
     });
   }
 

@@ -1,9 +1,11 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { RouteSpec } from '../../platform/http/route-table.js';
 import { actorOf } from '../../platform/http/request-actor.js';
 import type { Services } from '../../services.js';
 import { referralApiPaths, referralPaths } from './paths.js';
-import { INFORMATION_ITEMS, serviceSettingsInput } from './rules.js';
+import { valuesToShow } from '../directory/rules.js';
+import { INFORMATION_ITEMS, serviceSettingsChange } from './rules.js';
 
 const CHANGED = { action: 'referral.service_settings_changed' };
 const READ = { none: 'how the manager’s own team takes referrals; no person’s data' };
@@ -14,7 +16,26 @@ const settingsResponse = z.object({
   automaticallyUrgentAgencies: z.array(z.uuid()).describe('Agencies whose referrals are automatically urgent (REF-3)'),
   informationRequestWorkingDays: z.number().int().describe('Working days a referrer has to answer a request for information'),
   waitingRiskCheckDays: z.number().int().describe('Days between risk re-checks while a person waits (WAIT-1)'),
+  version: z.number().int().describe('Send it back with a change: a change made since is then refused (409), not overwritten. 0 while none are saved'),
 });
+
+type Settings = Awaited<ReturnType<Services['referrals']['ownSettings']>>;
+/** The saved settings as the form sends them. */
+const asForm = (settings: Settings) => ({
+  acceptsReferrals: settings.acceptsReferrals ? 'yes' : 'no',
+  requiredInformation: settings.requiredInformation,
+  automaticallyUrgentAgencies: settings.automaticallyUrgentAgencies,
+  informationRequestWorkingDays: settings.informationRequestWorkingDays,
+  waitingRiskCheckDays: settings.waitingRiskCheckDays,
+  version: settings.version,
+});
+/**
+ * After a refused save the form shows what was typed, unless the settings changed meanwhile: then what
+ * is saved now, so the manager sees the other change before making theirs again.
+ */
+function showSavedIfChanged(request: FastifyRequest, settings: Settings) {
+  if (request.flash?.values) request.flash.values = valuesToShow(request.flash.values, asForm(settings));
+}
 
 /** A form posts single values as strings and repeated ones as arrays; the schema wants arrays. */
 const asList = (value: unknown) => (Array.isArray(value) ? value : value === undefined || value === '' ? [] : [value]);
@@ -41,7 +62,11 @@ export function serviceSettingsRoutes(services: Services): RouteSpec[] {
       audit: READ,
       kind: 'page',
       summary: 'How your team takes referrals',
-      handler: async (request, reply) => reply.view('referrals/views/settings.njk', await formData(actorOf(request))),
+      handler: async (request, reply) => {
+        const data = await formData(actorOf(request));
+        showSavedIfChanged(request, data.settings);
+        return reply.view('referrals/views/settings.njk', data);
+      },
     },
     {
       method: 'POST',
@@ -80,7 +105,7 @@ export function serviceSettingsRoutes(services: Services): RouteSpec[] {
       audit: CHANGED,
       kind: 'api',
       summary: 'Change how your team takes referrals',
-      api: { tags: ['Referrals'], body: serviceSettingsInput },
+      api: { tags: ['Referrals'], body: serviceSettingsChange, response: settingsResponse },
       handler: async (request) => referrals.updateOwnSettings(actorOf(request), request.body),
     },
   ];
