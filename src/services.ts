@@ -48,7 +48,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });
   directory.useAlerts(oversight);
-  const transparency = new Transparency({ db, audit, guard, clock, people, directory });
+  const transparency = new Transparency({ db, audit, guard, clock, people, directory, openRecord });
   const core = { db, clock, audit, guard, openRecord, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
   return { ...core, sharing, involvement, oversight, transparency, myWork: new MyWork(core) };
 }

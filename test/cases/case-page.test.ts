@@ -83,7 +83,7 @@ describe('the case page', () => {
     assert.match(summaryRow(response.body, 'Care coordinator'), /^Tom Okafor, Community psychiatric nurse/);
   });
 
-  test('a case the actor may not see answers exactly as one that does not exist; the refusal is recorded, the unknown id is not', async () => {
+  test('a case the actor may not see answers exactly as one that does not exist; both are recorded as the same refusal, so they take the same work', async () => {
     await page(KOFI, '/');
     const before = await lastAuditId(t);
     const hidden = await page(KOFI, `/cases/${imogen.caseId}`);
@@ -96,6 +96,7 @@ describe('the case page', () => {
     const events = await auditSince(t, before);
     assert.deepEqual(events.map((e) => [e.action, e.outcome, e.subject_id, e.actor_user_id]), [
       ['case.view_refused', 'denied', imogen.caseId, (await actorFor(t, KOFI)).userId],
+      ['case.view_refused', 'denied', UNKNOWN, (await actorFor(t, KOFI)).userId],
       ['case.view_refused', 'denied', imogen.caseId, raj.userId],
     ]);
   });

@@ -67,12 +67,12 @@ describe('who can see this record', () => {
     assert.match(seen.housing!.why, /There is no consent in force to share housing with Harbour Housing Options/);
   });
 
-  test('someone with no relationship gets the same answer as for a record that does not exist, and the refusal is recorded', async () => {
+  test('someone with no relationship gets the same answer as for a record that does not exist, and both are recorded as the same refusal', async () => {
     const before = await lastAuditId(t);
     assert.equal((await raj.get(recordPaths.access(nadia.id))).statusCode, 404);
     assert.equal((await raj.get(recordPaths.access(UNKNOWN_ID))).statusCode, 404);
     const events = await auditSince(t, before);
-    assert.deepEqual(events.map((e) => [e.action, e.outcome, e.subject_id]), [['person.view_refused', 'denied', nadia.id]]);
+    assert.deepEqual(events.map((e) => [e.action, e.outcome, e.subject_id]), [['person.view_refused', 'denied', nadia.id], ['person.view_refused', 'denied', UNKNOWN_ID]]);
     assert.equal((await helen.get(recordPaths.access(nadia.id))).statusCode, 403, 'auditors cannot open records');
   });
 

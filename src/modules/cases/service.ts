@@ -155,9 +155,8 @@ export class CaseReader {
     await guard.require(actor, 'people.view');
     const row = await cases.visibleCase(db, actor, caseId, momentOf(clock));
     if (!row) {
-      if (await store.caseExists(db, caseId)) {
-        await audit.recordNow(auditActorOf(actor), { action: 'case.view_refused', outcome: 'denied', subject: { type: 'case', id: caseId } });
-      }
+      // A missing case is refused and recorded as a hidden one is, so the answer and its timing are the same.
+      await audit.recordNow(auditActorOf(actor), { action: 'case.view_refused', outcome: 'denied', subject: { type: 'case', id: caseId } });
       throw notFound('CASES.NOT_FOUND', 'There is no case with that reference.');
     }
     return audit.transaction(auditActorOf(actor), async (tx, record) => {

@@ -1,6 +1,5 @@
 import { auditActorOf, type Actor } from '../../platform/access/actor.js';
 import { hasPermission } from '../../platform/access/decide.js';
-import { loadPersonFacts, momentOf } from '../../platform/access/facts.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
 import { decideItemAccess, exceptionInForce, type AccessMoment, type PersonAccessFacts } from '../../platform/access/person-access.js';
 import { CATEGORY_NAMES, INFORMATION_CATEGORIES } from '../../platform/access/sharing-terms.js';
@@ -15,14 +14,16 @@ import type { PeopleService } from '../people/service.js';
 import { beforeQuery } from './inputs.js';
 import { INVOLVEMENT_ROLE_WORDS, ITEM_ACCESS_WORDS, RECORD_OPEN_WORDS } from './rules.js';
 import * as store from './store.js';
+import type { RecordOpener } from '../../platform/access/open-record.js';
 
 type Dependencies = {
   db: Database;
   audit: AuditTrail;
   guard: AccessGuard;
   clock: Clock;
-  people: Pick<PeopleService, 'exists' | 'accessTo' | 'namesOf'>;
+  people: Pick<PeopleService, 'exists' | 'namesOf'>;
   directory: Pick<DirectoryService, 'namesFor'>;
+  openRecord: RecordOpener;
 };
 
 const VIEWERS_PAGE = 25;
@@ -42,22 +43,12 @@ export class Transparency {
 
   /** The "Who can see this" section of a record, for anyone who can open the record. */
   async accessPage(actor: Actor, personId: string, query: unknown) {
-    const { db, audit, guard, clock, people } = this.deps;
+    const { audit, guard, openRecord } = this.deps;
     await guard.require(actor, 'people.view');
-    const exists = await people.exists(db, personId);
-    const mine = exists ? await people.accessTo(db, actor, personId) : null;
-    if (!exists || mine?.level !== 'record') {
-      if (exists) {
-        await audit.recordNow(auditActorOf(actor), { action: 'person.view_refused', outcome: 'denied', personId, subject: { type: 'person', id: personId }, details: { section: 'access', reason: mine?.basis } });
-      }
-      throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND);
-    }
+    const { access: mine, at, facts, name } = await openRecord(actor, personId, { section: 'access' });
     const { before } = parseOrThrow(beforeQuery, query, 'OVERSIGHT.PAGE_INVALID');
     const showViewers = hasPermission(actor, 'records.viewers');
-    const at = momentOf(clock);
     return audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const facts = await loadPersonFacts(tx, personId);
-      const name = (await people.namesOf(tx, [personId])).get(personId)!;
       const categories = INFORMATION_CATEGORIES.map((category) => {
         const decision = decideItemAccess(actor, facts, { category, owningAgencyId: ANOTHER_AGENCY }, at);
         return { category, name: CATEGORY_NAMES[category], allowed: decision.allowed, via: decision.via, basis: decision.basis, ...ITEM_ACCESS_WORDS[decision.via] };
