@@ -38,7 +38,8 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   });
   const obligations = new Obligations(db, clock);
   const cases = new CasesService(db);
-  const people = new PeopleService(db, audit, guard, clock, directory, cases);
+  // The known check (REF-8) is for teams that receive referrals: the referrals module says which, read when a search asks.
+  const people = new PeopleService(db, audit, guard, clock, directory, cases, (teamId): Promise<boolean> => referrals.receivesReferrals(teamId));
   const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);
   // The one way into a person's record, for every module that opens one.
   const openRecord = recordOpener({ db, audit, clock, namesOf: (tx, ids) => people.namesOf(tx, ids) });

@@ -29,7 +29,7 @@ export async function timeSearches(services: Services, actor: Actor, cases: Sear
     // The kinds take turns, so stopping early still leaves an even mix.
     if (performance.now() > stopAt) break;
     const startedAt = performance.now();
-    const results = await services.people.search(actor, input);
+    const { results } = await services.people.search(actor, input);
     samples.push({ kind, ms: performance.now() - startedAt, results: results.length, found: results.some((r) => r.id === personId) });
   }
   return samples;

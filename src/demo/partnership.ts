@@ -80,6 +80,21 @@ export const DEMO_PARTNERSHIP: PartnershipImport = {
 };
 
 /** The sign-ins printed at start, one per kind of user a newcomer would want to try. */
+/**
+ * Teams that are not front doors: they refer people to services and work with those they hold, but
+ * take no referrals for casework, so they have no "is this person known?" check (REF-8) either: a
+ * police officer finds only the people the police are involved with or hold an exception for.
+ * Named "agency/team". The GP practice refers to services rather than receiving casework referrals.
+ */
+export const DEMO_TEAMS_NOT_TAKING_REFERRALS = [
+  'Northshire Care Partnership/Partnership Support',
+  'Riverside NHS Mental Health Trust/Information Governance',
+  'Riverside NHS Mental Health Trust/Business Support',
+  'Millbrook Medical Practice/Millbrook Surgery',
+  'Northshire Probation Delivery Unit/Offender Management',
+  'Northshire Police/Public Protection and Safeguarding Hub',
+];
+
 export const DEMO_SIGN_INS = [
   ['alex.morgan@northshire-care.example', 'partnership administrator'],
   ['helen.marsh@riverside-nhs.example', 'auditor / Caldicott guardian'],

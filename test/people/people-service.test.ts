@@ -22,16 +22,12 @@ const personId = await t.db.transaction((tx) =>
 const riverside = tom.agencyId;
 await t.db.execute(sql`insert into involvement (person_id, agency_id, team_id, role, source_type, source_id, started_at) values (${personId}, ${riverside}, ${tom.teamId}, 'receiving_service', 'test', gen_random_uuid(), now())`);
 
-test('a partner agency learns that the person is known, and to whom, but cannot open the record', async () => {
+test('a partner agency searching by name alone finds only people it works with: not this person', async () => {
   const before = await lastAuditId(t);
-  const [result] = await people.search(kofi, { name: 'Bob Smith' });
-  assert.equal(result!.id, personId);
-  assert.equal(result!.likely, true);
-  assert.deepEqual(result!.knownTo.map((k) => [k.agencyName, k.teamName, k.current]), [['Riverside NHS Mental Health Trust', 'Riverside Community Mental Health Team', true]]);
-  assert.equal(result!.canOpenRecord, false);
+  const answer = await people.search(kofi, { name: 'Bob Smith' });
+  assert.deepEqual(answer, { purpose: 'relationship', results: [] });
   const events = await auditSince(t, before);
-  assert.deepEqual(events.map((e) => e.action), ['person.searched', 'person.search_result']);
-  assert.equal(events[1]!.subject_id, personId);
+  assert.deepEqual(events.map((e) => e.action), ['person.searched']);
   await assert.rejects(people.get(kofi, personId), (error: DomainError) => error.kind === 'not_found');
 });
 
@@ -86,7 +82,7 @@ test('likely duplicates are found before a new person is added', async () => {
 test('a spelling variant of both names with the same date of birth is a likely duplicate, as the search finds it', async () => {
   const values = people.parsePerson({ givenName: 'Rupert', familyName: 'Smyth', dateOfBirth: '1984-06-12' });
   assert.deepEqual((await people.likelyDuplicates(tom, values)).map((d) => d.id), [personId], 'Rupert Smyth for Robert Smith, born the same day');
-  const [found] = await people.search(tom, { name: 'Rupert Smyth', dateOfBirth: '1984-06-12' });
+  const { results: [found] } = await people.search(tom, { name: 'Rupert Smyth', dateOfBirth: '1984-06-12' });
   assert.deepEqual([found!.id, found!.likely], [personId, true], 'the search shows the same person as a likely match');
   const otherDay = people.parsePerson({ givenName: 'Rupert', familyName: 'Smyth', dateOfBirth: '1984-06-13' });
   assert.deepEqual(await people.likelyDuplicates(tom, otherDay), [], 'a different date of birth contradicts it');

@@ -139,7 +139,7 @@ test('a new person, a changed name and another name are found at once', async ()
     people.createInTransaction(tx, tom, people.parsePerson({ givenName: 'Zephyrine', familyName: 'Quennell' }), () => undefined),
   );
   await t.db.execute(sql`insert into involvement (person_id, agency_id, team_id, role, source_type, source_id, started_at) values (${added.id}, ${tom.agencyId}, ${tom.teamId}, 'receiving_service', 'test', gen_random_uuid(), now())`);
-  const firstFound = async (name: string) => (await people.search(tom, { name }))[0]?.id;
+  const firstFound = async (name: string) => (await people.search(tom, { name })).results[0]?.id;
 
   assert.equal(await firstFound('Zephyrine Quennell'), added.id, 'a name never seen before');
   await people.update(tom, added.id, { givenName: 'Zephyrine', familyName: 'Vandermolen' }, added.version);

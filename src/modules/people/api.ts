@@ -175,8 +175,17 @@ export function peopleApi(services: Services): RouteSpec[] {
   const people = services.people;
   return [
     endpoint('GET', api.people.pattern, 'people.search', { action: 'person.searched' }, 'Is this person already known? Search by name, date of birth, NHS number or postcode (REF-8)',
-      { query: searchQuery, response: z.object({ people: z.array(searchResult) }) },
-      async (request, actor) => ({ people: await people.search(actor, request.query) })),
+      {
+        query: searchQuery,
+        response: z.object({
+          purpose: z.enum(['known_check', 'relationship']).describe('known_check: an identifying query by a team that receives referrals, answered from everyone (REF-8); relationship: only people your agency works with'),
+          people: z.array(searchResult),
+        }),
+      },
+      async (request, actor) => {
+        const { purpose, results } = await people.search(actor, request.query);
+        return { purpose, people: results };
+      }),
     endpoint('GET', api.person.pattern, 'people.view', { action: 'person.viewed' }, 'A person’s record, for an agency involved with them (REC-1, REC-3)',
       { params: personParams, response: personRecord },
       (request, actor) => recordOf(services, actor, personIdOf(request))),

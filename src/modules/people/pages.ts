@@ -151,8 +151,11 @@ export function peoplePages(services: Services): RouteSpec[] {
       try {
         // The form is sent with GET, so a refusal is shown here and now: there is nothing to redirect back to.
         if ('problem' in dateOfBirth) refuse('PEOPLE.SEARCH_INVALID', [dateOfBirth.problem], searchInput(today()), { ...criteria, dateOfBirth: STAND_IN_DATE });
-        const results = await people.search(actorOf(request), { ...criteria, dateOfBirth: dateOfBirth.value });
-        return show({ searched: true, results: results.map(resultView) });
+        const actor = actorOf(request);
+        const { purpose, results } = await people.search(actor, { ...criteria, dateOfBirth: dateOfBirth.value });
+        // A relationship search says whether this team could have checked instead, had the query identified someone.
+        const mayCheckKnown = purpose === 'relationship' && hasPermission(actor, 'referrals.work') && (await services.referrals.receivesReferrals(actor.teamId));
+        return show({ searched: true, purpose, mayCheckKnown, soughtBy: criteria.nhsNumber ? 'NHS number' : 'name and date of birth', results: results.map(resultView) });
       } catch (error) {
         if (error instanceof DomainError && error.kind === 'invalid') return show({ errors: error.fieldErrors });
         throw error;

@@ -185,6 +185,24 @@ export const searchInput = (today: string) =>
     });
 export type SearchInput = z.infer<ReturnType<typeof searchInput>>;
 
+/**
+ * What a person search is for. REF-8's known check ("is this person already known, and to whom?")
+ * belongs to a team that receives referrals, and only for a query that identifies one person; every
+ * other search finds only people the searcher already works with.
+ */
+export type SearchPurpose = 'known_check' | 'relationship';
+
+/**
+ * A query identifies someone when it gives a valid NHS number, or a first and last name with a full
+ * date of birth. A postcode, a name alone or a date of birth alone describes many people: answering
+ * those from everyone would let anyone browse who is known to which services.
+ */
+export function identifiesSomeone(sought: Pick<SearchInput, 'name' | 'dateOfBirth' | 'nhsNumber'>): boolean {
+  if (sought.nhsNumber) return true;
+  const words = sought.name ? normaliseName(sought.name).split(' ').filter(Boolean) : [];
+  return words.length >= 2 && sought.dateOfBirth !== null;
+}
+
 /** How a typed name is matched: first and last in either order, and every nickname of the first. */
 export function nameQuery(name: string): { given: string[]; family: string } | null {
   const parts = normaliseName(name).split(' ').filter(Boolean);

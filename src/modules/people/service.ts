@@ -4,6 +4,7 @@ import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
 import { loadAccessFacts, loadFactsAndInvolvements, momentOf } from '../../platform/access/facts.js';
 import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
+import { hasPermission } from '../../platform/access/decide.js';
 import { canSeeItem, canSeeRecord } from '../../platform/access/person-filter.js';
 import { eventsOfUserAboutPerson } from '../../platform/audit/reads.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
@@ -14,7 +15,7 @@ import { conflict, notFound } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
 import type { CasesService } from '../cases/service.js';
 import type { DirectoryService } from '../directory/service.js';
-import { childInput, inquiryInput, isLikelyMatch, nameQuery, normaliseName, personInput, searchInput, type PersonInput } from './rules.js';
+import { childInput, identifiesSomeone, inquiryInput, isLikelyMatch, nameQuery, normaliseName, personInput, searchInput, type PersonInput, type SearchPurpose } from './rules.js';
 import { childLink, inquiry, person, personAlias } from './schema.js';
 import * as store from './store.js';
 
@@ -41,7 +42,26 @@ export type SearchResult = {
   canOpenRecord: boolean;
 };
 
-/** What the store looks for, from what was typed: the name matched first and last in either order, with nicknames. */
+/** What a search answers: whom it looked among, and the people found. */
+export type SearchAnswer = { purpose: SearchPurpose; results: SearchResult[] };
+
+/**
+ * The duplicate check's answer about a person it found: that a likely match exists and whom to ask
+ * about it (the coordinator of an open case, or else the team holding the record), not which agencies
+ * are involved: that would tell anyone adding a person who is known to a mental health trust.
+ */
+export type LikelyMatch = {
+  id: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string | null;
+  contact: { kind: 'coordinator'; name: string; phone: string | null; email: string; teamName: string; teamPhone: string | null } | { kind: 'team'; agencyName: string; teamName: string | null } | null;
+  canOpenRecord: boolean;
+};
+
+/** Whether the team an actor acts for receives referrals (the referrals module's settings: REF-8's known check is theirs). */
+export type ReceivesReferrals = (teamId: string) => Promise<boolean>;
+
 /** How long a search result may lead on to a page about the person it showed. */
 const SHOWN_FOR_MS = 60 * 60_000;
 
@@ -58,6 +78,7 @@ export class PeopleService {
     private readonly clock: Clock,
     private readonly directory: Pick<DirectoryService, 'namesFor'>,
     private readonly cases: Pick<CasesService, 'summariesFor'>,
+    private readonly receivesReferrals: ReceivesReferrals,
   ) {}
 
   private today() {
@@ -65,24 +86,37 @@ export class PeopleService {
   }
 
   /**
-   * "Is this person already known?" (REF-8). Any practitioner may ask; the answer says to which
-   * agencies, with which cases and which coordinator, and nothing clinical. Every person who
-   * appears in the results is recorded as seen by the searcher.
+   * A person search, for one of two purposes. The known check (REF-8: "is this person already known,
+   * and to whom?") is for a practitioner of a team that receives referrals, asking about one identified
+   * person: it looks among everyone and answers with the agencies, cases and coordinator, nothing
+   * clinical, each person shown recorded as `person.known_check`. Every other search looks only among
+   * the people the actor may open the record of, filtered in the statement itself, so people they may
+   * not see change nothing in the answer.
    */
-  async search(actor: Actor, input: unknown): Promise<SearchResult[]> {
+  async search(actor: Actor, input: unknown): Promise<SearchAnswer> {
     await this.guard.require(actor, 'people.search');
     const criteria = parseOrThrow(searchInput(this.today()), input, 'PEOPLE.SEARCH_INVALID');
+    const purpose = await this.purposeOf(actor, criteria);
+    const at = momentOf(this.clock);
+    const among: store.SearchAmong = purpose === 'known_check' ? store.EVERYONE : { kind: 'related', agencyId: actor.agencyId, userId: actor.userId, today: at.today, now: at.now };
+    const shownAs = purpose === 'known_check' ? 'person.known_check' : 'person.search_result';
     return this.audit.transaction(
       auditActorOf(actor),
       async (tx, record) => {
-        const candidates = await store.findCandidates(tx, searchCriteria(criteria));
+        const candidates = await store.findCandidates(tx, searchCriteria(criteria), 20, among);
         const { results } = await this.describe(tx, actor, candidates, criteria);
-        record({ action: 'person.searched', details: { criteria, results: results.length } });
-        for (const result of results) record({ action: 'person.search_result', personId: result.id, subject: { type: 'person', id: result.id } });
-        return results;
+        record({ action: 'person.searched', details: { criteria, purpose, results: results.length } });
+        for (const result of results) record({ action: shownAs, personId: result.id, subject: { type: 'person', id: result.id }, details: { purpose } });
+        return { purpose, results };
       },
       store.SEARCH_SETTINGS,
     );
+  }
+
+  /** The settings are read only for a query that could be a known check: most searches cost nothing more. */
+  private async purposeOf(actor: Actor, criteria: { name: string | null; dateOfBirth: string | null; nhsNumber: string | null }): Promise<SearchPurpose> {
+    if (!identifiesSomeone(criteria) || !hasPermission(actor, 'referrals.work')) return 'relationship';
+    return (await this.receivesReferrals(actor.teamId)) ? 'known_check' : 'relationship';
   }
 
   /**
@@ -145,22 +179,26 @@ export class PeopleService {
     return { results, involvements, cases };
   }
 
-  /** People who are probably the one about to be added: shown before a new record can be created (REF-8). */
-  async likelyDuplicates(actor: Actor, input: PersonInput): Promise<SearchResult[]> {
+  /**
+   * People who are probably the one about to be added: shown before a new record can be created
+   * (REF-8). It looks among everyone, as it must to prevent a second record, and so answers only that a
+   * likely match exists and whom to contact.
+   */
+  async likelyDuplicates(actor: Actor, input: PersonInput): Promise<LikelyMatch[]> {
     const candidates = await runTransaction(this.db, store.SEARCH_SETTINGS, async (tx) => ({
       // Matched as the search matches the name typed into it, so it finds whom the search would find.
       result: await store.findCandidates(tx, searchCriteria({ name: `${input.givenName} ${input.familyName}`, dateOfBirth: input.dateOfBirth, nhsNumber: input.nhsNumber, postcode: null })),
     }));
     const { results: described } = await this.describe(this.db, actor, candidates, input);
     const likely = described.filter((r) => r.likely);
-    // Showing a possible match is showing that person's name and whereabouts: recorded like a search result.
+    // Showing a possible match is showing that person's name: recorded like a search result.
     if (likely.length) {
       await this.audit.recordNow(
         auditActorOf(actor),
         ...likely.map((r) => ({ action: 'person.search_result', personId: r.id, subject: { type: 'person', id: r.id }, details: { purpose: 'duplicate check' } })),
       );
     }
-    return likely;
+    return likely.map(likelyMatchOf);
   }
 
   parsePerson(input: unknown) {
@@ -364,6 +402,27 @@ export class PeopleService {
       return rows;
     });
   }
+}
+
+/** Whom to contact about a likely duplicate: the coordinator of an open case, else the team that holds the record now. */
+function likelyMatchOf(result: SearchResult): LikelyMatch {
+  const coordinated = result.cases.find((c) => c.coordinator !== null);
+  const holder = result.knownTo.find((k) => k.current && k.role !== 'referrer');
+  const contact: LikelyMatch['contact'] = coordinated?.coordinator
+    ? { kind: 'coordinator', ...coordinated.coordinator }
+    : holder
+      ? { kind: 'team', agencyName: holder.agencyName, teamName: holder.teamName }
+      : null;
+  return { id: result.id, givenName: result.givenName, familyName: result.familyName, dateOfBirth: result.dateOfBirth, contact, canOpenRecord: result.canOpenRecord };
+}
+
+/** A likely match in words: who it may be, and whom to ask (never the agencies involved). */
+export function describeLikelyMatch(match: LikelyMatch): string {
+  const who = `${match.givenName} ${match.familyName}${match.dateOfBirth ? ` (born ${match.dateOfBirth})` : ''}`;
+  const { contact } = match;
+  if (!contact) return `${who}: a record exists with no team holding it now; ask the partnership's administrators`;
+  if (contact.kind === 'coordinator') return `${who}: contact their coordinator, ${contact.name} (${[contact.phone ?? contact.teamPhone, contact.email].filter(Boolean).join(', ')})`;
+  return `${who}: contact ${contact.teamName ?? contact.agencyName}${contact.teamName ? `, ${contact.agencyName}` : ''}, who hold their record`;
 }
 
 /**

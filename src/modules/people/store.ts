@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { prepare, runPrepared, type PreparedStatement, type Queryable } from '../../platform/db/database.js';
+import { recordVisibleTo } from '../../platform/access/person-filter.js';
 import { involvement } from '../../platform/access/schema.js';
 import { inquiry, person, personAlias, personNameWord } from './schema.js';
 
@@ -50,10 +51,34 @@ const SIMILARITY_THRESHOLD = 0.25;
  * with a matching identifier, ranks exactly as if every person had been scored; below that, the list
  * is filled from a bounded set. Ties go in name order, then by id.
  */
-export async function findCandidates(db: Queryable, criteria: SearchCriteria, limit = 20): Promise<Candidate[]> {
-  const { statement, values } = candidatesStatement(criteria, limit);
+export async function findCandidates(db: Queryable, criteria: SearchCriteria, limit = 20, among: SearchAmong = EVERYONE): Promise<Candidate[]> {
+  const { statement, values } = candidatesStatement(criteria, limit, among);
   return runPrepared<Candidate>(db, statement, values);
 }
+
+/**
+ * Whom a search looks among: everyone (the known check and the duplicate check, REF-8), or only the
+ * people a practising actor may open the record of (canSeeRecord), for everyone else's searches.
+ */
+export type SearchAmong = { kind: 'everyone' } | { kind: 'related'; agencyId: string; userId: string; today: string; now: Date };
+export const EVERYONE: SearchAmong = { kind: 'everyone' };
+
+/**
+ * The relationship filter, as the placeholders of a prepared statement. It sits wherever the statement
+ * takes people (each name pair's people, aliases, the bounded one-word names, the identifiers), before
+ * any limit: so the first twenty are the first twenty the actor may see, and people they may not see
+ * change neither who is found nor their order.
+ */
+const relatedViewer = {
+  agencyId: sql`${sql.placeholder('viewerAgencyId')}::uuid`,
+  userId: sql`${sql.placeholder('viewerUserId')}::uuid`,
+  today: sql`${sql.placeholder('viewerToday')}::date`,
+  now: sql`${sql.placeholder('viewerNow')}::timestamptz`,
+};
+/** The condition on a person id, qualified by its table: the filter's own sub-selects have columns named id and person_id. */
+type Keep = (personId: SQL) => SQL;
+const keepEveryone: Keep = () => sql``;
+const keepRelated: Keep = (personId) => sql`and ${recordVisibleTo(relatedViewer, personId)}`;
 
 const statements = new Map<string, PreparedStatement>();
 
@@ -62,30 +87,31 @@ const statements = new Map<string, PreparedStatement>();
  * its plan). The statement's text depends only on whether a name is sought and the limit, so it is
  * built once for each: building it took longer than running it.
  */
-export function candidatesStatement(criteria: SearchCriteria, limit = 20) {
+export function candidatesStatement(criteria: SearchCriteria, limit = 20, among: SearchAmong = EVERYONE) {
   const byName = criteria.family !== null;
-  const key = `${byName}:${limit}`;
+  const key = `${byName}:${limit}:${among.kind}`;
   let statement = statements.get(key);
-  if (!statement) statements.set(key, (statement = prepare(candidatesQuery(byName, limit))));
+  if (!statement) statements.set(key, (statement = prepare(candidatesQuery(byName, limit, among.kind === 'related' ? keepRelated : keepEveryone))));
   const given = criteria.given.length ? criteria.given : [''];
+  const viewer = among.kind === 'related' ? { viewerAgencyId: among.agencyId, viewerUserId: among.userId, viewerToday: among.today, viewerNow: among.now.toISOString() } : {};
   return {
     statement,
-    values: { family: criteria.family ?? '', first: given[0]!, variants: given, nhsNumber: criteria.nhsNumber, dateOfBirth: criteria.dateOfBirth, postcode: criteria.postcode },
+    values: { family: criteria.family ?? '', first: given[0]!, variants: given, nhsNumber: criteria.nhsNumber, dateOfBirth: criteria.dateOfBirth, postcode: criteria.postcode, ...viewer },
   };
 }
 
-function candidatesQuery(byName: boolean, limit: number): SQL {
+function candidatesQuery(byName: boolean, limit: number, keep: Keep): SQL {
   const nhsNumber = sql`${sql.placeholder('nhsNumber')}::text`;
   const dateOfBirth = sql`${sql.placeholder('dateOfBirth')}::date`;
   const postcode = sql`${sql.placeholder('postcode')}::text`;
   const sought: Sought = { family: sql`${sql.placeholder('family')}::text`, first: sql`${sql.placeholder('first')}::text`, variants: sql`${sql.placeholder('variants')}::text[]` };
   return sql`
-    with ${byName ? sql`${nameCandidates(sought, limit)},` : sql``}
+    with ${byName ? sql`${nameCandidates(sought, limit, keep)},` : sql``}
     candidates as (
       ${byName ? sql`select person_id from by_name union` : sql``}
-      select id as person_id from ${person} where nhs_number = ${nhsNumber}
-      union select id from ${person} where date_of_birth = ${dateOfBirth}
-      union select id from ${person} where postcode = ${postcode}
+      select id as person_id from ${person} where nhs_number = ${nhsNumber} ${keep(sql`${person.id}`)}
+      union select id from ${person} where date_of_birth = ${dateOfBirth} ${keep(sql`${person.id}`)}
+      union select id from ${person} where postcode = ${postcode} ${keep(sql`${person.id}`)}
     ),
     ${byName ? sql`${nameScores(sought)},` : sql`matched as (select null::uuid as person_id, 0::real as name_score where false),`}
     found as (
@@ -156,7 +182,7 @@ const BOTH_WORDS_MATCH = 1.25;
 const BEST_PAIRS = 256;
 
 /** The CTEs that find people by name, ending in by_name(person_id). */
-function nameCandidates(sought: Sought, limit: number) {
+function nameCandidates(sought: Sought, limit: number, keep: Keep) {
   const { family, first, variants } = sought;
   return sql`
     given_words as materialized (${givenFeatures(
@@ -186,8 +212,8 @@ function nameCandidates(sought: Sought, limit: number) {
     -- Pairs best first, each pair's people in id order: the first rows are the best, ties in name order.
     -- Most searches find enough people among the best few hundred pairs, which are picked without
     -- sorting them all; only when they do not are all the pairs sorted (the same order, so the same people).
-    ${pairPeople('people_of_best_pairs', sql`(select family, given, score from name_pairs order by score desc, family, given limit ${BEST_PAIRS})`, limit)},
-    ${pairPeople('people_of_all_pairs', sql`(select family, given, score from name_pairs order by score desc, family, given offset 0)`, limit, sql`
+    ${pairPeople('people_of_best_pairs', sql`(select family, given, score from name_pairs order by score desc, family, given limit ${BEST_PAIRS})`, limit, keep)},
+    ${pairPeople('people_of_all_pairs', sql`(select family, given, score from name_pairs order by score desc, family, given offset 0)`, limit, keep, sql`
       where (select count(*) < ${limit} from people_of_best_pairs) and (select count(*) > ${BEST_PAIRS} from name_pairs)`)},
     person_pairs as (
       select person_id, score from people_of_best_pairs where (select count(*) = ${limit} from people_of_best_pairs) or (select count(*) <= ${BEST_PAIRS} from name_pairs)
@@ -203,19 +229,19 @@ function nameCandidates(sought: Sought, limit: number) {
       select a.person_id
       from (select family, given from name_pairs where score >= (select score from twentieth)) np
       -- OFFSET 0: looked up pair by pair through the index, never by reading every alias.
-      cross join lateral (select person_id from ${personAlias} where search_family = np.family and search_given = np.given offset 0) a
+      cross join lateral (select person_id from ${personAlias} where search_family = np.family and search_given = np.given ${keep(sql`${personAlias.personId}`)} offset 0) a
       where (select score from twentieth) > '-infinity'::float8
       union all
       select a.person_id
       from ${personAlias} a join name_pairs np on np.family = a.search_family and np.given = a.search_given
-      where a.search_family = any(array(select word from family_words)) and (select score from twentieth) = '-infinity'::float8
+      where a.search_family = any(array(select word from family_words)) and (select score from twentieth) = '-infinity'::float8 ${keep(sql`a.person_id`)}
     ),
     -- Names with only one word matching score under ${sql.raw(String(BOTH_WORDS_MATCH))}: not needed when that many people score more.
     one_word_needed as (
       select count(*) < ${limit} as needed from person_pairs where score >= ${BOTH_WORDS_MATCH}
     ),
-    ${onlyOneWord('person', sql`${person}`, sql`id`, limit)},
-    ${onlyOneWord('alias', sql`${personAlias}`, sql`person_id`, limit)},
+    ${onlyOneWord('person', sql`${person}`, sql`id`, limit, keep(sql`${person.id}`))},
+    ${onlyOneWord('alias', sql`${personAlias}`, sql`person_id`, limit, keep(sql`${personAlias.personId}`))},
     by_name as (
       select person_id from person_pairs union select person_id from alias_pairs
       union select person_id from person_family_only union select person_id from person_given_only
@@ -224,12 +250,12 @@ function nameCandidates(sought: Sought, limit: number) {
 }
 
 /** A CTE `name`: the first `limit` people whose own names are among `pairs`, taken in the pairs' order. */
-function pairPeople(name: string, pairs: SQL, limit: number, when: SQL = sql``) {
+function pairPeople(name: string, pairs: SQL, limit: number, keep: Keep, when: SQL = sql``) {
   return sql`
     ${sql.raw(name)} as materialized (
       select t.person_id, np.score
       from ${pairs} np
-      cross join lateral (select id as person_id from ${person} where search_family = np.family and search_given = np.given order by id) t
+      cross join lateral (select id as person_id from ${person} where search_family = np.family and search_given = np.given ${keep(sql`${person.id}`)} order by id) t
       ${when}
       order by np.score desc, np.family, np.given, t.person_id
       limit ${limit}
@@ -246,7 +272,7 @@ const ONE_WORD_SIDES = [
  * Names where one word matches on its own and the other is like nothing sought: for each matching
  * word, best first, its first names in name order.
  */
-function onlyOneWord(prefix: 'person' | 'alias', table: SQL, id: SQL, limit: number) {
+function onlyOneWord(prefix: 'person' | 'alias', table: SQL, id: SQL, limit: number, kept: SQL) {
   return sql.join(
     ONE_WORD_SIDES.map(
       ({ side, words, best, column, other, otherWords }) => sql`
@@ -256,7 +282,7 @@ function onlyOneWord(prefix: 'person' | 'alias', table: SQL, id: SQL, limit: num
             order by ${sql.raw(best)} desc, word) ${sql.raw(side[0]!)}
       cross join lateral (
         select ${id} as person_id from ${table}
-        where ${sql.raw(column)} = ${sql.raw(side[0]!)}.word and ${sql.raw(other)} <> all(array(select word from ${sql.raw(otherWords)}))
+        where ${sql.raw(column)} = ${sql.raw(side[0]!)}.word and ${sql.raw(other)} <> all(array(select word from ${sql.raw(otherWords)})) ${kept}
         order by ${sql.raw(other)}, ${id}
         limit ${limit}
       ) t

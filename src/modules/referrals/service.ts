@@ -15,7 +15,7 @@ import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
 import type { CasesService } from '../cases/service.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { PersonInput } from '../people/rules.js';
-import type { PeopleService } from '../people/service.js';
+import { describeLikelyMatch, type PeopleService } from '../people/service.js';
 import { changedSinceOpened } from '../directory/rules.js';
 import * as rules from './rules.js';
 import { eligibilityDecision, informationRequest, receivingService, referral, referralEvent, responseContact, waitingRiskCheck } from './schema.js';
@@ -105,6 +105,26 @@ export class ReferralsService {
       informationRequestWorkingDays: stored?.informationRequestWorkingDays ?? 5,
       waitingRiskCheckDays: stored?.waitingRiskCheckDays ?? 14,
     };
+  }
+
+  /** Whether a team receives referrals: unless its settings say it does not. The people module's known check (REF-8) is for such teams. */
+  async receivesReferrals(teamId: string): Promise<boolean> {
+    return (await store.serviceSettings(this.db, teamId))?.acceptsReferrals ?? true;
+  }
+
+  /**
+   * Teams set up, with their partnership, as not taking referrals (the demo's police, probation and
+   * support teams): recorded as the system, with the other settings as a team with none has them.
+   */
+  async setUpNotTakingReferrals(teams: { teamId: string; agencyId: string }[], source: string) {
+    const now = this.clock.now();
+    await this.audit.transaction(null, async (tx, record) => {
+      for (const t of teams) {
+        const defaults = await this.settingsFor(tx, t.teamId);
+        await tx.insert(receivingService).values({ ...t, ...defaults, acceptsReferrals: false, updatedAt: now }).onConflictDoNothing();
+        record({ action: 'referral.service_settings_changed', subject: { type: 'team', id: t.teamId }, details: { acceptsReferrals: false, source } });
+      }
+    });
   }
 
   /** Services a referral can be sent to: active teams of active agencies, less any that have stopped taking referrals. */
@@ -214,7 +234,7 @@ export class ReferralsService {
       const duplicates = await this.people.likelyDuplicates(actor, newPerson);
       if (duplicates.length) {
         throw conflict('REFERRALS.POSSIBLE_DUPLICATE', 'This person may already be known. Check the people found, and use their record if it is them.', [
-          { field: 'person', message: `Possible matches: ${duplicates.map((d) => `${d.givenName} ${d.familyName}${d.dateOfBirth ? ` (born ${d.dateOfBirth})` : ''}`).join('; ')}` },
+          { field: 'person', message: `Possible matches: ${duplicates.map(describeLikelyMatch).join('; ')}` },
         ]);
       }
     }
