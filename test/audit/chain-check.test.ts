@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type pg from 'pg';
-import { apiClient, auditSince, Browser, countRows, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
+import { apiClient, auditSince, Browser, countRows, DEMO_PASSWORD, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { freshDatabase } from '../support/database.js';
 import { PROBLEMS } from '../../src/platform/audit/chain.js';
 
@@ -205,20 +205,24 @@ describe('if the audit write fails, the action fails', () => {
     }
   }
 
-  test('creating an API token: the caller gets an error with a reference, and no token exists', async () => {
-    const tom = await apiClient(t, TOM);
+  test('creating an API token (signed in, with the password again): the person gets an error with a reference, and no token exists', async () => {
+    const browser = await new Browser(t.app).signIn(TOM);
+    await browser.get('/account/tokens');
     const tokens = await countRows(t, 'api_token');
     const before = await lastAuditId(t);
+    const form = { name: 'Never made', expiresInDays: '30', scope: 'read', currentPassword: DEMO_PASSWORD };
     await whileRecordingFails('auth.token_created', async () => {
-      const response = await tom.post('/api/v1/tokens', { name: 'Never made', expiresInDays: 30 });
+      const response = await browser.post('/account/tokens', form);
       assert.equal(response.statusCode, 500);
-      assert.match(response.json().detail, /Quote reference [0-9A-F]{8}/);
+      assert.match(response.body, /quote reference <strong data-qa="error-reference">[0-9A-F]{8}<\/strong>/);
       assert.doesNotMatch(response.body, /constraint|audit_event|insert/i, 'no SQL is shown');
     });
     assert.equal(await countRows(t, 'api_token'), tokens);
     assert.deepEqual(await auditSince(t, before), []);
     // The same request succeeds once recording works again: the refusal was the audit write's.
-    assert.equal((await tom.post('/api/v1/tokens', { name: 'Made', expiresInDays: 30 })).statusCode, 201);
+    await browser.get('/account/tokens');
+    assert.equal((await browser.post('/account/tokens', { ...form, name: 'Made' })).statusCode, 201, 'the page showing the new token once');
+    assert.equal(await countRows(t, 'api_token'), tokens + 1);
   });
 
   test('a directory change: the team is not created', async () => {
