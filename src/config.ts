@@ -28,7 +28,7 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFromEnv.default(false),
   WORKER_ENABLED: booleanFromEnv.default(true),
   TEMPLATE_RELOAD: booleanFromEnv.default(false),
-  WORKER_INTERVAL_SECONDS: positiveInt.default(30),
+  WORKER_INTERVAL_SECONDS: positiveInt.default(10),
   AUDIT_SEAL_SECONDS: positiveInt.default(2),
   BREAK_GLASS_HOURS: z.coerce.number().int().min(1).max(12).default(4),
   BREAK_GLASS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(3),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { testConcord } from '../support/app.js';
 import { enqueue, workOnce } from '../../src/platform/jobs/worker.js';
 import { nextDue, retryDelayMs } from '../../src/platform/jobs/schedule.js';
+import { loadConfig } from '../../src/config.js';
 
 const t = await testConcord();
 
@@ -47,5 +48,8 @@ test('schedules and retries are computed by pure functions', () => {
   const at = new Date('2026-01-01T00:00:00Z');
   assert.equal(nextDue('sessions.purge-expired', at).toISOString(), '2026-01-01T00:05:00.000Z');
   assert.equal(nextDue('audit.verify-chain', at).toISOString(), '2026-01-02T00:00:00.000Z');
+  // A breach is marked within half a minute of its due time: every 15 s, with a pass every 10 s by default.
+  assert.equal(nextDue('obligations.mark-breached', at).toISOString(), '2026-01-01T00:00:15.000Z');
+  assert.equal(loadConfig({ NODE_ENV: 'test' }).worker.intervalSeconds, 10);
   assert.deepEqual([1, 2, 3, 4, 10].map(retryDelayMs), [60_000, 120_000, 240_000, 480_000, 3_600_000]);
 });

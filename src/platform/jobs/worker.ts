@@ -5,6 +5,7 @@ import { IdempotentRequests } from '../http/idempotency.js';
 import type { Services } from '../../services.js';
 import { job, scheduleRun } from './schema.js';
 import { nextDue, PERIODIC_TASKS, retryDelayMs, type JobPayload, type PeriodicTask } from './schedule.js';
+import { safeError } from '../logging.js';
 
 type WorkerServices = Pick<Services, 'db' | 'clock' | 'sessions' | 'audit' | 'obligations' | 'oversight'>;
 
@@ -100,7 +101,8 @@ export async function workOnce(services: WorkerServices, log?: Logger): Promise<
       await services.db
         .update(job)
         .set({
-          lastError: error instanceof Error ? error.message.slice(0, 500) : 'failed',
+          // Kept with the job, so only what a log may hold: an error's message can quote the data it failed on.
+          lastError: JSON.stringify({ ...safeError(error), stack: undefined }).slice(0, 2000),
           lockedUntil: null,
           ...(giveUp ? { failedAt: services.clock.now() } : { runAt: new Date(services.clock.now().getTime() + retryDelayMs(attempts)) }),
         })
