@@ -44,7 +44,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   // The one way into a person's record, for every module that opens one.
   const openRecord = recordOpener({ db, audit, clock, namesOf: (tx, ids) => people.namesOf(tx, ids) });
   const notes = new NotesService(db, audit, guard, clock, openRecord, directory);
-  const involvement = new InvolvementService(db, audit, guard, clock, directory, people);
+  const involvement = new InvolvementService(db, audit, guard, clock, directory, openRecord);
   const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, notes);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });

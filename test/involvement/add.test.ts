@@ -176,7 +176,7 @@ describe('adding an agency to a person’s care (COORD-6)', () => {
         assert.equal((await outsider.post(paths.add(personId), housingForm(w.ids))).statusCode, 404, email);
       }
       assert.equal(await countRows(t, 'involvement'), rows);
-      const refusals = (await t.pool.query(`select count(*)::int as n from audit_event where action = 'involvement.refused' and person_id = $1`, [personId])).rows[0].n;
+      const refusals = (await t.pool.query(`select count(*)::int as n from audit_event where action = 'person.view_refused' and person_id = $1`, [personId])).rows[0].n;
       assert.equal(refusals, 6, 'every refusal is recorded for the Caldicott guardian');
     });
   });

@@ -51,7 +51,7 @@ const bodyOf = (request: FastifyRequest) => (request.body && typeof request.body
 const paramsOf = (request: FastifyRequest) => {
   const params = request.params as Record<string, unknown>;
   return {
-    personId: referenceOrNotFound(params.personId, 'INVOLVEMENT.PERSON_NOT_FOUND'),
+    personId: referenceOrNotFound(params.personId, 'PEOPLE.NOT_FOUND'),
     involvementId: params.involvementId === undefined ? '' : referenceOrNotFound(params.involvementId, 'INVOLVEMENT.NOT_FOUND'),
   };
 };

@@ -26,7 +26,7 @@ const answer = (url: string, action: string, summary: string, handler: Handler):
 const idsOf = (request: FastifyRequest) => {
   const params = request.params as Values;
   return {
-    personId: referenceOrNotFound(params.personId, 'INVOLVEMENT.PERSON_NOT_FOUND'),
+    personId: referenceOrNotFound(params.personId, 'PEOPLE.NOT_FOUND'),
     involvementId: params.involvementId === undefined ? '' : referenceOrNotFound(params.involvementId, 'INVOLVEMENT.NOT_FOUND'),
   };
 };

@@ -19,11 +19,10 @@ import { conflict, forbidden, invalid, notFound, type FieldError } from '../../p
 import { parseOrThrow } from '../../platform/validation.js';
 import { changedSinceOpened } from '../directory/rules.js';
 import type { DirectoryService } from '../directory/service.js';
-import type { PeopleService } from '../people/service.js';
 import { recordPaths } from '../people/paths.js';
 import { addInput, changeInput, changesBetween, endInput, endRefusal, leadClashes, whoLeads, type ChangeInput } from './rules.js';
+import type { RecordOpener } from '../../platform/access/open-record.js';
 
-const NOT_FOUND = 'There is no person with that reference.';
 const INVOLVEMENT = (id: string) => ({ type: 'involvement', id });
 /** Another coordinator changed or ended it after this one opened it: nothing of theirs is written. */
 const changed = () => conflict('INVOLVEMENT.CHANGED', changedSinceOpened('This agency’s involvement'));
@@ -85,27 +84,13 @@ export class InvolvementService {
     private readonly guard: AccessGuard,
     private readonly clock: Clock,
     private readonly directory: Pick<DirectoryService, 'namesFor' | 'listAgencies' | 'listAllTeams'>,
-    private readonly people: Pick<PeopleService, 'namesOf'>,
+    private readonly openPersonRecord: RecordOpener,
   ) {}
 
-  /** The person, if the actor may open their record; anyone else gets the answer for a record that does not exist, and the refusal is recorded. */
+  /** The person, if the actor may open their record (the one way in: platform/access/open-record). */
   private async open(actor: Actor, personId: string, attempt: string): Promise<Opened> {
-    const name = (await this.people.namesOf(this.db, [personId])).get(personId);
-    const facts = name ? await loadPersonFacts(this.db, personId) : null;
-    const access = facts ? decidePersonAccess(actor, facts, momentOf(this.clock)) : null;
-    if (!name || !facts || access?.level !== 'record') {
-      if (name) {
-        await this.audit.recordNow(auditActorOf(actor), {
-          action: 'involvement.refused',
-          outcome: 'denied',
-          personId,
-          subject: { type: 'person', id: personId },
-          details: { attempt, reason: access?.basis },
-        });
-      }
-      throw notFound('INVOLVEMENT.PERSON_NOT_FOUND', NOT_FOUND);
-    }
-    return { person: { id: personId, name }, facts, access };
+    const { id, name, facts, access } = await this.openPersonRecord(actor, personId, { section: 'agencies', attempted: attempt });
+    return { person: { id, name }, facts, access };
   }
 
   private mayManage(actor: Actor, facts: PersonAccessFacts) {
