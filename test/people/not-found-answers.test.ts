@@ -45,7 +45,9 @@ for (const route of ROUTES) {
 }
 
 test('once a search has shown the person, the referral and emergency access pages name them', async () => {
-  const search = await kofi.get(`/people/search?name=Ursula+Quarrington`);
+  // Housing receives referrals: its known check (name and date of birth) shows someone it has no relationship with.
+  const search = await kofi.get(`/people/search?name=Ursula+Quarrington&dateOfBirth-day=9&dateOfBirth-month=4&dateOfBirth-year=1961`);
+  assert.match(search.body, /data-purpose="known_check"/);
   assert.match(search.body, /Ursula Quarrington/);
   for (const route of ROUTES) {
     const page = await kofi.get(route.url(ursula.id));

@@ -57,10 +57,11 @@ const inquiry = { about: 'The Smith family', inquirerName: 'School nurse', chann
 const details = (overrides: Record<string, unknown> = {}) => ({ givenName: 'Robert', familyName: 'Smith', dateOfBirth: '1984-06-12', nhsNumber: '9434765919', postcode: 'NE1 4ST', ...overrides });
 
 describe('is this person already known? (API)', () => {
-  test('a partner agency finds the person by a nickname, learns who knows them and who to call, and the search and the result are recorded', async () => {
+  test('a partner agency that receives referrals checks by nickname and date of birth, learns who knows them and who to call, and the search and the result are recorded as a known check', async () => {
     const before = await lastAuditId(t);
-    const response = await kofi.get(`${api.people()}?name=Bob%20Smith`);
+    const response = await kofi.get(`${api.people()}?name=Bob%20Smith&dateOfBirth=1984-06-12`);
     assert.equal(response.statusCode, 200);
+    assert.equal(json(response).purpose, 'known_check');
     const [result, ...others] = json(response).people;
     assert.deepEqual(others, []);
     assert.deepEqual(result, {
@@ -79,14 +80,17 @@ describe('is this person already known? (API)', () => {
       canOpenRecord: false,
     });
     const events = await auditSince(t, before);
-    assert.deepEqual(events.map((e) => [e.action, e.subject_id]), [['person.searched', null], ['person.search_result', ROBERT]]);
+    assert.deepEqual(events.map((e) => [e.action, e.subject_id]), [['person.searched', null], ['person.known_check', ROBERT]]);
   });
 
-  test('by NHS number and date of birth', async () => {
-    const [byNumber] = json(await kofi.get(`${api.people()}?nhsNumber=943-476-5919`)).people;
-    assert.deepEqual([byNumber.id, byNumber.nhsNumberMatches, byNumber.likely], [ROBERT, true, true]);
-    const [byDate] = json(await kofi.get(`${api.people()}?dateOfBirth=1984-06-12`)).people;
-    assert.equal(byDate.id, ROBERT);
+  test('by NHS number alone a known check; by a nickname or a date of birth alone only the people the agency works with', async () => {
+    const byNumber = json(await kofi.get(`${api.people()}?nhsNumber=943-476-5919`));
+    assert.equal(byNumber.purpose, 'known_check');
+    assert.deepEqual([byNumber.people[0].id, byNumber.people[0].nhsNumberMatches, byNumber.people[0].likely], [ROBERT, true, true]);
+    assert.deepEqual(json(await kofi.get(`${api.people()}?dateOfBirth=1984-06-12`)), { purpose: 'relationship', people: [] });
+    assert.deepEqual(json(await kofi.get(`${api.people()}?name=Bob%20Smith`)), { purpose: 'relationship', people: [] });
+    const [byDate] = json(await tom.get(`${api.people()}?dateOfBirth=1984-06-12`)).people;
+    assert.equal(byDate.id, ROBERT, 'the agency involved finds them by the date of birth alone');
   });
 
   for (const [what, query, errors] of [

@@ -64,16 +64,17 @@ describe('is this person already known?', () => {
     assert.deepEqual(await actionsSince(before), []);
   });
 
+  const BORN = { 'dateOfBirth-day': '12', 'dateOfBirth-month': '6', 'dateOfBirth-year': '1984' };
   for (const [how, criteria] of [
-    ['a nickname', { name: 'Bob Smith' }],
-    ['first and last name swapped', { name: 'Smith Robert' }],
-    ['a typo', { name: 'Robert Smiht' }],
-    ['the date of birth alone', { 'dateOfBirth-day': '12', 'dateOfBirth-month': '6', 'dateOfBirth-year': '1984' }],
+    ['a nickname and the date of birth', { name: 'Bob Smith', ...BORN }],
+    ['first and last name swapped and the date of birth', { name: 'Smith Robert', ...BORN }],
+    ['a typo and the date of birth', { name: 'Robert Smiht', ...BORN }],
     ['the NHS number with spaces', { nhsNumber: '943 476 5919' }],
   ] as const) {
-    test(`a partner agency finds the person by ${how}, and learns who knows them and who coordinates their care`, async () => {
+    test(`a partner agency that receives referrals checks whether the person is known by ${how}, and learns who knows them and who coordinates their care`, async () => {
       const page = await search(raj, criteria);
       assert.equal(page.statusCode, 200);
+      assert.match(page.body, /Checking whether someone is known: showing anyone who matches this (name and date of birth|NHS number)/);
       assert.match(page.body, /1 person found/);
       assert.match(page.body, /Robert Smith/);
       assert.match(page.body, /12 June 1984/);
@@ -98,15 +99,29 @@ describe('is this person already known?', () => {
     assert.doesNotMatch(contradicted.body, /Likely match/, 'a different date of birth contradicts the name');
   });
 
-  test('the search, and every person who appears in it, is recorded against the searcher', async () => {
+  for (const [how, criteria] of [
+    ['a name alone', { name: 'Bob Smith' }],
+    ['the date of birth alone', BORN],
+  ] as const) {
+    test(`by ${how} the same user finds only people their agency works with, and the page says so`, async () => {
+      const page = await search(raj, criteria);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /People your agency works with/);
+      assert.match(page.body, /search with their first and last name and full date of birth, or their NHS number/);
+      assert.doesNotMatch(page.body, /Robert Smith/);
+      assert.match(page.body, /No one matching was found/);
+    });
+  }
+
+  test('the known check, and every person who appears in it, is recorded against the searcher with its purpose', async () => {
     const before = await lastAuditId(t);
-    await search(raj, { name: 'Bob Smith' });
+    await search(raj, { name: 'Bob Smith', ...BORN });
     const events = await auditSince(t, before);
     assert.deepEqual(events.map((e) => [e.action, e.subject_id, e.actor_user_id]), [
       ['person.searched', null, await userId(RAJ)],
-      ['person.search_result', robert.id, await userId(RAJ)],
+      ['person.known_check', robert.id, await userId(RAJ)],
     ]);
-    assert.deepEqual(events[0]!.details, { criteria: { name: 'Bob Smith', dateOfBirth: null, nhsNumber: null, postcode: null }, results: 0 + 1 });
+    assert.deepEqual(events[0]!.details, { criteria: { name: 'Bob Smith', dateOfBirth: '1984-06-12', nhsNumber: null, postcode: null }, purpose: 'known_check', results: 0 + 1 });
   });
 
   test('no one found: it says so, suggests checking spellings, and the empty search is still recorded', async () => {
@@ -313,7 +328,7 @@ describe('children and other names', () => {
     const { posted, landed } = await submit(tom, paths.aliasNew(robert.id), { givenName: 'Robbie', familyName: 'Whitlock' });
     assert.equal(posted.headers.location, paths.person(robert.id));
     assert.match(landed.body, /Robbie Whitlock has been added as another name/);
-    const found = await search(raj, { name: 'Robbie Whitlock' });
+    const found = await search(raj, { name: 'Robbie Whitlock', 'dateOfBirth-day': '12', 'dateOfBirth-month': '6', 'dateOfBirth-year': '1984' });
     assert.match(found.body, /Robert Smith/);
   });
 
