@@ -8,6 +8,7 @@ import { createApp } from './platform/http/app.js';
 import { createViewEnvironment } from './platform/views/render.js';
 import { allRoutes, navigationFor } from './routes.js';
 import { createServices, type Services } from './services.js';
+import { serverSecretNamed } from './platform/auth/server-secrets.js';
 
 export type OpenDatabase = DatabaseHandle & { url: string; embedded: EmbeddedServer | null };
 
@@ -40,6 +41,7 @@ export async function buildConcord(database: DatabaseHandle, clock: Clock, confi
   const services = createServices(database.db, clock, config);
   const app = await createApp({
     routes: allRoutes(services, database.pool, config.cookieSecure),
+    csrfSecret: await serverSecretNamed(database.db, clock, 'csrf'),
     sessions: services.sessions,
     loadActor: (userId, teamId, via) => services.directory.loadActor(userId, teamId, via),
     apiTokens: services.apiTokens,

@@ -69,6 +69,27 @@ describe('signing in and out', () => {
     assert.deepEqual(events.map((e) => [e.action, e.outcome]), [['access.denied', 'denied']]);
   });
 
+  test('the sign-in form’s token is bound to its cookie by the server’s secret: a cookie and form value chosen by someone else are refused', async () => {
+    // A plain double-submit pair (the same value planted as the cookie and posted as the field) was enough before.
+    const planted = 'attacker-chosen-value-0123456789abcdef';
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: { cookie: `__Host-concord-csrf=${planted}`, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: planted, email: TOM, password: DEMO_PASSWORD }).toString(),
+    });
+    assert.equal(forged.statusCode, 403);
+    assert.match(forged.body, /This form has expired/);
+    // The pair the server handed out works, and its field is not the cookie's value.
+    const browser = new Browser(t.app);
+    await browser.get('/sign-in');
+    assert.ok(browser.csrf && browser.csrf !== browser.cookie('__Host-concord-csrf'));
+    assert.equal((await browser.post('/sign-in', { email: TOM, password: DEMO_PASSWORD })).statusCode, 303);
+    // One secret for the installation, kept in the database, so every instance accepts every other's forms.
+    const secrets = (await t.pool.query(`select name from server_secret`)).rows.map((r) => r.name);
+    assert.deepEqual(secrets, ['csrf']);
+  });
+
   test('five wrong passwords lock the account for 15 minutes, even against the right password', async () => {
     const email = 'kofi.mensah@harbour-housing.example';
     const browser = new Browser(t.app);

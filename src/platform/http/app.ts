@@ -29,6 +29,8 @@ import './types.js';
 
 export type AppOptions = {
   routes: RouteSpec[];
+  /** The installation's secret for the sign-in form's token (platform/auth/server-secrets). */
+  csrfSecret: string;
   sessions: Sessions;
   loadActor: ActorSource['loadActor'];
   apiTokens: ApiTokens;
@@ -67,6 +69,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   // that nothing is served outside the route tables.
   const registered: { method: string | string[]; url: string; spec?: RouteSpec }[] = [];
   app.decorate('registeredRoutes', registered);
+  app.decorate('csrfSecret', options.csrfSecret);
   app.addHook('onRoute', (route) => {
     registered.push({ method: route.method, url: route.url, spec: (route.config as { spec?: RouteSpec } | undefined)?.spec });
   });

@@ -11,6 +11,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     registeredRoutes: { method: string | string[]; url: string; spec?: import('./route-table.js').RouteSpec }[];
+    /** The installation's secret that binds the sign-in form's token to its cookie (platform/http/csrf). */
+    csrfSecret: string;
   }
   interface FastifyReply {
     /** Renders a Nunjucks page with the layout's context (actor, CSRF token, CSP nonce). */
