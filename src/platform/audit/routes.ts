@@ -8,6 +8,7 @@ import { fieldErrorsOf, parseOrThrow } from '../validation.js';
 import type { auditEvent } from './schema.js';
 import type { Unsealed } from './sealer.js';
 import type { AuditFilters, VerificationResult } from './trail.js';
+import { wholeNumber } from '../input-rules.js';
 
 export const auditPaths = {
   trail: '/audit',
@@ -52,11 +53,7 @@ export const auditQuery = z
     to: optionalDay('To date'),
     beforeId: z.preprocess(
       blankAsMissing,
-      z.coerce
-        .number({ error: 'Older events must start from an event number' })
-        .int('Older events must start from a whole event number')
-        .positive('Older events must start from an event number above 0')
-        .optional(),
+      wholeNumber({ invalid: 'Older events must start from an event number', notWhole: 'Older events must start from a whole event number', min: [1, 'Older events must start from an event number above 0'] }).optional(),
     ),
   })
   .superRefine((value, context) => {

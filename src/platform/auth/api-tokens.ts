@@ -9,6 +9,7 @@ import { forbidden, invalid, notFound, type FieldError } from '../errors.js';
 import { actorFromRow, type ActorRow, type ActorSource } from './actor-source.js';
 import { apiToken } from './schema.js';
 import { API_TOKEN_PREFIX, digest, newSecret } from './tokens.js';
+import { wholeNumber } from '../input-rules.js';
 
 export const TOKEN_SCOPES = ['read', 'write'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
@@ -21,11 +22,12 @@ export const newTokenInput = (maxDays: number) =>
       .trim()
       .min(1, 'Enter a name for the token')
       .max(80, 'The name must be 80 characters or fewer'),
-    expiresInDays: z.coerce
-      .number({ error: 'Enter how many days the token lasts, as a number' })
-      .int('Enter a whole number of days')
-      .min(1, 'A token must last at least 1 day')
-      .max(maxDays, `A token can last at most ${maxDays} days`),
+    expiresInDays: wholeNumber({
+      invalid: 'Enter how many days the token lasts, as a number',
+      notWhole: 'Enter a whole number of days',
+      min: [1, 'A token must last at least 1 day'],
+      max: [maxDays, `A token can last at most ${maxDays} days`],
+    }),
     scope: z.enum(TOKEN_SCOPES, { error: 'Select what the token may do: read only, or read and write' }),
   });
 export type NewTokenInput = z.infer<ReturnType<typeof newTokenInput>>;
