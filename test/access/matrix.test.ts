@@ -8,7 +8,7 @@ import { hasPermission } from '../../src/platform/access/decide.js';
 import type { Actor } from '../../src/platform/access/actor.js';
 import type { InvolvementRole } from '../../src/platform/access/schema.js';
 import { INFORMATION_CATEGORIES, type InformationCategory } from '../../src/platform/access/sharing-terms.js';
-import { itemAccess, recordAccess, type RefActor, type RefWorld } from './reference-model.js';
+import { itemAccess, recordAccess, searchFinds, searchPurpose, type RefActor, type RefWorld } from './reference-model.js';
 import { insertFacts, insertPerson, readWorlds, type Facts } from './world.js';
 
 /*
@@ -17,7 +17,9 @@ import { insertFacts, insertPerson, readWorlds, type Facts } from './world.js';
  * asked through the real app by real signed-in users, each answer held to the reference model
  * (reference-model.ts). An unauthorised read is any answer that reveals what the model forbids: a
  * record that may not be opened answering other than exactly as a missing one does, the text of an
- * item the actor may not see, a name in a work queue, or "you can open this" in a search.
+ * item the actor may not see, a name in a work queue, or "you can open this" in a search, or a search
+ * finding someone outside its purpose (a known check only for a team that receives referrals, with a
+ * name and date of birth; every other search only the people the searcher may open).
  *
  * The people are laid out as a Latin square, so each agency meets every relationship and every
  * state of consent exactly once across the 50 people; the casework roles of each agency take turns
@@ -60,6 +62,8 @@ await Promise.all(
     }
   }),
 );
+/** The askers' teams that take no referrals (the demo's police, probation, GP and support teams): no known check. */
+const notReceiving = new Set((await t.pool.query(`select team_id from receiving_service where not accepts_referrals`)).rows.map((r) => r.team_id as string));
 const askerOf = (agency: Agency, role: Role) => askers.find((x) => x.agency.id === agency.id && x.role === role)!;
 
 // ---- Who is asked about: 50 people in a Latin square of relationship × consent -------------------------
@@ -79,7 +83,7 @@ const INVOLVED: Partial<Record<Relationship, { role: InvolvementRole; active: bo
 const EXCEPTION_CATEGORIES: InformationCategory[] = ['risk', 'children_safeguarding', 'offending'];
 
 type Note = { id: string; category: InformationCategory; owningAgencyId: string; title: string; text: string };
-type Person = { r: number; c: number; id: string; name: string; family: string; caseId: string; caseAgencyId: string; referralId: string; referrerAgencyId: string; notes: Note[]; relationshipOf: Map<string, Relationship>; consentOf: Map<string, ConsentState> };
+type Person = { r: number; c: number; id: string; name: string; family: string; dateOfBirth: string; caseId: string; caseAgencyId: string; referralId: string; referrerAgencyId: string; notes: Note[]; relationshipOf: Map<string, Relationship>; consentOf: Map<string, ConsentState> };
 
 const letters = (n: number) => String.fromCharCode(97 + Math.floor(n / 26) % 26, 97 + (n % 26));
 const people: Person[] = [];
@@ -87,7 +91,9 @@ let referenceNumber = 0;
 
 async function makePerson(r: number, c: number): Promise<Person> {
   const family = `Matrixson${letters(r * 5 + c)}`;
-  const created = await insertPerson(t.db, { given: 'Quinta', family });
+  // A date of birth of their own, so that a known check by name and date of birth finds them first.
+  const dateOfBirth = new Date(Date.UTC(1960, 0, 1 + r * 5 + c)).toISOString().slice(0, 10);
+  const created = await insertPerson(t.db, { given: 'Quinta', family, dateOfBirth });
   const relationshipOf = new Map<string, Relationship>();
   const consentOf = new Map<string, ConsentState>();
   const facts: { -readonly [K in keyof Facts]: Facts[K][number][] } = { involvements: [], consents: [], exceptions: [], restrictions: [], breakGlass: [] };
@@ -152,7 +158,7 @@ async function makePerson(r: number, c: number): Promise<Person> {
     `insert into care_case (reference, person_id, referral_id, team_id, agency_id, lead_agency_id, coordinator_user_id, state, opened_at) values ($1, $2, $3, $4, $5, $5, $6, 'open', $7) returning id`,
     [`CASE-MATRIX-${referenceNumber}`, created.id, referral.rows[0].id, writer.teamId, owner.id, writer.userId, now().toISOString()],
   );
-  return { r, c, id: created.id, name: `Quinta ${family}`, family, caseId: careCase.rows[0].id, caseAgencyId: owner.id, referralId: referral.rows[0].id, referrerAgencyId: referrer.id, notes, relationshipOf, consentOf };
+  return { r, c, id: created.id, name: `Quinta ${family}`, family, dateOfBirth, caseId: careCase.rows[0].id, caseAgencyId: owner.id, referralId: referral.rows[0].id, referrerAgencyId: referrer.id, notes, relationshipOf, consentOf };
 }
 
 for (let r = 0; r < RELATIONSHIPS.length; r += 1) for (let c = 0; c < CONSENTS.length; c += 1) people.push(await makePerson(r, c));
@@ -218,6 +224,8 @@ type RouteKind = {
   url: (person: Person) => string;
   /** record: 200 only when the record may be opened, else exactly as a missing person. items: the same, and each note shown only if allowed. */
   judge: 'record' | 'items' | 'search';
+  /** For a search: whether its query identifies the person (name and date of birth), so a receiving team's is a known check. */
+  identifying?: boolean;
   /** Whether the route should answer, when that is not simply "may open the record" (see the route kinds below). */
   opens?: (asker: Asker, person: Person) => boolean;
 };
@@ -246,6 +254,11 @@ const ROUTE_KINDS: RouteKind[] = [
   { name: 'referral API', kind: 'api', pattern: '/api/v1/referrals/:referralId', url: (p) => `/api/v1/referrals/${p.referralId}`, judge: 'record', opens: onTheReferral },
   { name: 'search page', kind: 'page', pattern: '/people/search', url: (p) => `/people/search?name=${encodeURIComponent(p.name)}`, judge: 'search' },
   { name: 'search API', kind: 'api', pattern: '/api/v1/people', url: (p) => `/api/v1/people?name=${encodeURIComponent(p.name)}`, judge: 'search' },
+  {
+    name: 'known check page', kind: 'page', pattern: '/people/search', judge: 'search', identifying: true,
+    url: (p) => `/people/search?${new URLSearchParams({ name: p.name, 'dateOfBirth-day': p.dateOfBirth.slice(8), 'dateOfBirth-month': p.dateOfBirth.slice(5, 7), 'dateOfBirth-year': p.dateOfBirth.slice(0, 4) })}`,
+  },
+  { name: 'known check API', kind: 'api', pattern: '/api/v1/people', url: (p) => `/api/v1/people?${new URLSearchParams({ name: p.name, dateOfBirth: p.dateOfBirth })}`, judge: 'search', identifying: true },
   { name: 'notes page', kind: 'page', pattern: '/people/:personId/notes', url: (p) => `/people/${p.id}/notes`, judge: 'items' },
   { name: 'notes API', kind: 'api', pattern: '/api/v1/people/:personId/notes', url: (p) => `/api/v1/people/${p.id}/notes`, judge: 'items' },
   { name: 'sharing page', kind: 'page', pattern: '/people/:personId/sharing', url: (p) => `/people/${p.id}/sharing`, judge: 'record' },
@@ -269,11 +282,21 @@ async function judge(asker: Asker, person: Person, route: RouteKind): Promise<Ju
       return { attempts: 1, allowed: 0, ...found };
     }
     const open = mayOpen(asker, person);
-    const offered = route.kind === 'api' ? (JSON.parse(answer.body) as { people: { id: string; canOpenRecord: boolean }[] }).people.find((r) => r.id === person.id)?.canOpenRecord : answer.body.includes(`href="/people/${person.id}"`);
-    if (offered === undefined) found.overRefused.push(`${what}: the person was not found by their name`);
-    else if (offered && !open) found.unauthorised.push(`${what}: offered to open the record`);
-    else if (!offered && open) found.overRefused.push(`${what}: did not offer to open the record`);
-    return { attempts: 1, allowed: open ? 1 : 0, ...found };
+    const question = { identifying: route.identifying === true, teamReceivesReferrals: !notReceiving.has(asker.actor.teamId) };
+    const purpose = searchPurpose(asker.ref, question);
+    const finds = searchFinds(asker.ref, worlds.get(person.id)!, at(), question);
+    const api = route.kind === 'api' ? (JSON.parse(answer.body) as { purpose: string; people: { id: string; canOpenRecord: boolean }[] }) : null;
+    const answeredPurpose = api ? api.purpose : /data-purpose="(\w+)"/.exec(answer.body)?.[1];
+    if (answeredPurpose !== purpose) found.unauthorised.push(`${what}: answered as a ${answeredPurpose} search, not ${purpose}`);
+    // The page repeats what was typed in its form: a person is shown when their name is among the results.
+    const results = answer.body.split('data-qa="search-results"')[1] ?? '';
+    const shown = api ? api.people.find((r) => r.id === person.id) !== undefined : results.includes(person.family);
+    const offered = api ? api.people.find((r) => r.id === person.id)?.canOpenRecord === true : answer.body.includes(`href="/people/${person.id}"`);
+    if (shown && !finds) found.unauthorised.push(`${what}: found someone outside the search's purpose (${purpose})`);
+    else if (!shown && finds) found.overRefused.push(`${what}: the person was not found`);
+    if (offered && !open) found.unauthorised.push(`${what}: offered to open the record`);
+    else if (shown && !offered && open) found.overRefused.push(`${what}: did not offer to open the record`);
+    return { attempts: 1, allowed: finds ? 1 : 0, ...found };
   }
   const open = permitted && (route.opens ?? mayOpen)(asker, person);
   const items = route.judge === 'items' ? itemsFor(asker, person) : [];

@@ -19,6 +19,11 @@
  *   refusal until withdrawn, a consent given until withdrawn or until its review date has passed (no
  *   review date: it has never been given a life, so it does not stand). The latest standing decision
  *   is the person's wish; when a refusal and a consent are as recent as each other, the refusal wins.
+ * - Search (REF-8, and issue 9's "a purpose, not a browse"): whether someone is known to services is
+ *   asked by a team that receives referrals, with a query that identifies one person (a first and last
+ *   name with a full date of birth, or an NHS number); that check finds anyone. Every other search, by
+ *   anyone else or with a query that identifies no one, finds only the people whose record the
+ *   searcher may open. Only casework roles search at all (all of them work referrals).
  */
 
 export type RefActor = { userId: string; agencyId: string; agencyType: string; roles: readonly string[] };
@@ -119,6 +124,27 @@ export function recordAccess(actor: RefActor, world: RefWorld, at: RefMoment): {
 export function itemAccess(actor: RefActor, world: RefWorld, item: RefItem, at: RefMoment): { allowed: boolean; because: ItemReason } {
   const { because, answer } = firstRow(ITEM_TABLE, { actor, world, at }, item);
   return { allowed: answer, because };
+}
+
+export type SearchQuestion = { identifying: boolean; teamReceivesReferrals: boolean };
+export type SearchPurposeRef = 'known_check' | 'relationship' | 'refused';
+
+const SEARCH_TABLE: { when: (actor: RefActor, q: SearchQuestion) => boolean; answer: SearchPurposeRef }[] = [
+  { when: (actor) => !actor.roles.some((r) => CASEWORK_ROLES.has(r)), answer: 'refused' },
+  { when: (_actor, q) => q.identifying && q.teamReceivesReferrals, answer: 'known_check' },
+  { when: () => true, answer: 'relationship' },
+];
+
+/** What a search is for, by who asks and how: read from the top, the first row that applies answers. */
+export function searchPurpose(actor: RefActor, q: SearchQuestion): SearchPurposeRef {
+  return SEARCH_TABLE.find((row) => row.when(actor, q))!.answer;
+}
+
+/** Whether a search may find this person: anyone for the known check, else only someone whose record the searcher may open. */
+export function searchFinds(actor: RefActor, world: RefWorld, at: RefMoment, q: SearchQuestion): boolean {
+  const purpose = searchPurpose(actor, q);
+  if (purpose === 'refused') return false;
+  return purpose === 'known_check' || recordAccess(actor, world, at).level === 'record';
 }
 
 export const EMPTY_WORLD: RefWorld = { involvements: [], consents: [], exceptions: [], restrictions: [], breakGlass: [] };

@@ -28,13 +28,13 @@ export const NO_FACTS: Facts = { involvements: [], consents: [], exceptions: [],
 let people = 0;
 
 /** A person with no facts at all; the name is unique to this run so a search finds exactly them. */
-export async function insertPerson(db: Queryable, name?: { given: string; family: string }): Promise<{ id: string; given: string; family: string }> {
+export async function insertPerson(db: Queryable, name?: { given: string; family: string; dateOfBirth?: string }): Promise<{ id: string; given: string; family: string }> {
   people += 1;
   const given = name?.given ?? 'Matrix';
   const family = name?.family ?? `Zz${people.toString(36)}${randomUUID().slice(0, 6).replace(/[0-9-]/g, 'q')}`;
   const rows = await db.execute<{ id: string }>(
-    sql`insert into person (given_name, family_name, search_given, search_family, created_at, updated_at)
-        values (${given}, ${family}, ${given.toLowerCase()}, ${family.toLowerCase()}, now(), now()) returning id`,
+    sql`insert into person (given_name, family_name, date_of_birth, search_given, search_family, created_at, updated_at)
+        values (${given}, ${family}, ${name?.dateOfBirth ?? null}, ${given.toLowerCase()}, ${family.toLowerCase()}, now(), now()) returning id`,
   );
   return { id: rows.rows[0]!.id, given, family };
 }
