@@ -19,6 +19,9 @@ const alex = await new Browser(t.app).signIn(EMAIL.alex);
 const michael = await apiClient(t, EMAIL.michael);
 
 const FORM = recordPaths.breakGlass(jean.id);
+/** Jean found by a known check (name and date of birth), as the duty team, which receives referrals, asks it. */
+const [YEAR, MONTH, DAY] = ((await t.pool.query('select date_of_birth::text as d from person where id = $1', [jean.id])).rows[0].d as string).split('-') as [string, string, string];
+const KNOWN_CHECK = `/people/search?${new URLSearchParams({ name: jean.name, 'dateOfBirth-day': DAY, 'dateOfBirth-month': MONTH, 'dateOfBirth-year': YEAR })}`;
 const GOOD = { reason: 'crisis_out_of_hours', explanation: 'Police called at 2am: Jean is in crisis and the CMHT is closed until morning.' };
 const written = async () => ({ breakGlass: await countOf(t, 'break_glass'), alerts: await countOf(t, 'access_alert') });
 
@@ -37,8 +40,15 @@ async function refused(browser: Browser, form: Record<string, string>) {
 
 describe('emergency access (break-glass)', () => {
   test('the person search offers emergency access for people the searcher cannot open, and only to casework roles', async () => {
-    const found = await raj.get(`/people/search?name=${encodeURIComponent(jean.name)}`);
+    // Someone the searcher has no relationship with is found only by a known check: a team that receives referrals, with name and date of birth.
+    const byName = await raj.get(`/people/search?name=${encodeURIComponent(jean.name)}`);
+    assert.doesNotMatch(byName.body, /data-qa="break-glass"/, 'a name alone finds only people the agency works with');
+    const found = await raj.get(KNOWN_CHECK);
+    assert.match(found.body, /data-purpose="known_check"/);
     assert.match(found.body, new RegExp(`href="${FORM}"[^>]*data-qa="break-glass"[^>]*>\\s*Emergency access`));
+    // Probation takes no referrals: it has no way to find a stranger, so no emergency access from search either.
+    const probation = await michael.get(`/api/v1/people?${new URLSearchParams({ name: jean.name, dateOfBirth: `${YEAR}-${MONTH}-${DAY}` })}`);
+    assert.deepEqual([probation.json().purpose, probation.json().people.some((p: { id: string }) => p.id === jean.id)], ['relationship', false]);
     const involved = await tom.get(`/people/search?name=${encodeURIComponent(jean.name)}`);
     assert.match(involved.body, /data-qa="open-record"/);
     assert.doesNotMatch(involved.body, /data-qa="break-glass"/, 'an involved agency opens the record instead');
@@ -144,7 +154,7 @@ describe('emergency access (break-glass)', () => {
     t.clock.advance(1);
     const after = await raj.get(recordPaths.person(jean.id));
     assert.equal(after.statusCode, 404, 'at expiry the record answers as if it did not exist');
-    const search = await raj.get(`/people/search?name=${encodeURIComponent(jean.name)}`);
+    const search = await raj.get(KNOWN_CHECK);
     assert.match(search.body, /data-qa="break-glass"/, 'emergency access can be asked for again');
   });
 });

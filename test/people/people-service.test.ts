@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { auditSince, lastAuditId, testConcord } from '../support/app.js';
 import { DomainError } from '../../src/platform/errors.js';
+import { describeLikelyMatch } from '../../src/modules/people/service.js';
 
 const t = await testConcord();
 const { people, directory } = t.services;
@@ -77,6 +78,27 @@ test('likely duplicates are found before a new person is added', async () => {
   const values = people.parsePerson({ givenName: 'Rob', familyName: 'Smyth', dateOfBirth: '1984-06-12' });
   const duplicates = await people.likelyDuplicates(tom, values);
   assert.deepEqual(duplicates.map((d) => d.id), [personId]);
+});
+
+test('the duplicate check looks among everyone, and says only that a likely match exists and whom to contact, not which agencies are involved', async () => {
+  const before = await lastAuditId(t);
+  // Housing has no relationship with Robert Smith: a search by name would not find him, the duplicate check does.
+  const [match, ...others] = await people.likelyDuplicates(kofi, people.parsePerson({ givenName: 'Bob', familyName: 'Smith', dateOfBirth: '1984-06-12' }));
+  assert.deepEqual(others, []);
+  assert.deepEqual(match, {
+    id: personId, givenName: 'Robert', familyName: 'Smith', dateOfBirth: '1984-06-12', canOpenRecord: false,
+    contact: { kind: 'team', agencyName: 'Riverside NHS Mental Health Trust', teamName: 'Riverside Community Mental Health Team' },
+  });
+  assert.equal(describeLikelyMatch(match!), 'Robert Smith (born 1984-06-12): contact Riverside Community Mental Health Team, Riverside NHS Mental Health Trust, who hold their record');
+  assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.subject_id, e.details.purpose]), [['person.search_result', personId, 'duplicate check']]);
+});
+
+test('a likely match with an open case names its coordinator to contact', () => {
+  const coordinator = { name: 'Tom Okafor', phone: null, email: 'tom.okafor@riverside-nhs.example', teamName: 'Riverside Community Mental Health Team', teamPhone: '01632 960 101' };
+  assert.equal(
+    describeLikelyMatch({ id: personId, givenName: 'Robert', familyName: 'Smith', dateOfBirth: null, canOpenRecord: false, contact: { kind: 'coordinator', ...coordinator } }),
+    'Robert Smith: contact their coordinator, Tom Okafor (01632 960 101, tom.okafor@riverside-nhs.example)',
+  );
 });
 
 test('a spelling variant of both names with the same date of birth is a likely duplicate, as the search finds it', async () => {

@@ -133,7 +133,7 @@ describe('is this person already known? (REF-8)', () => {
     const { posted, landed } = await submit(raj, paths.intake(), typo);
     assert.equal(posted.statusCode, 303);
     assert.equal(landed.statusCode, 400);
-    assert.deepEqual(errorSummary(landed.body), ['person: Possible matches: Marjorie Ellerby (born 1951-08-19)']);
+    assert.deepEqual(errorSummary(landed.body), ['person: Possible matches: Marjorie Ellerby (born 1951-08-19): contact Riverside Community Mental Health Team, Riverside NHS Mental Health Trust, who hold their record']);
     assert.match(landed.body, /<input class="govuk-checkboxes__input" id="person" name="confirmedNewPerson" type="checkbox" value="yes"/);
     assert.match(landed.body, /I have checked: this is a new person/);
     assert.match(landed.body, /value="Marjory"/, 'what was typed is kept');

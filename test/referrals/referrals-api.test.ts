@@ -166,7 +166,7 @@ describe('intake through the API', () => {
     ok(await raj.post(api.referrals(), intake({ person })), 201);
     // Showing the possible match is recorded as a read of that person; nothing is written.
     const problem = await assertProblem(() => raj.post(api.referrals(), intake({ person })), 409, { code: 'REFERRALS.POSSIBLE_DUPLICATE' }, ['person.search_result']);
-    assert.deepEqual(problem.errors, [{ field: 'person', message: 'Possible matches: Desmond Achterberg (born 1960-05-05)' }]);
+    assert.deepEqual(problem.errors, [{ field: 'person', message: 'Possible matches: Desmond Achterberg (born 1960-05-05): contact Riverside Community Mental Health Team, Riverside NHS Mental Health Trust, who hold their record' }]);
     const people = await countRows(t, 'person');
     ok(await raj.post(api.referrals(), intake({ person, confirmedNewPerson: 'yes' })), 201);
     assert.equal(await countRows(t, 'person'), people + 1);
