@@ -14,7 +14,6 @@ const people: { id: string; name: string }[] = [];
 for (const given of ['Ada', 'Bea', 'Cal', 'Dov', 'Eli']) people.push(await world.person(given, 'Lindqvist'));
 const tom = await new Browser(t.app).signIn(EMAIL.tom);
 const priya = await new Browser(t.app).signIn(EMAIL.priya);
-const raj = await new Browser(t.app).signIn(EMAIL.raj);
 const helen = await new Browser(t.app).signIn(EMAIL.helen);
 
 const { oversight } = t.services;

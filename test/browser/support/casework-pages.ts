@@ -41,8 +41,10 @@ export class FindAPersonPage {
     return new FindAPersonPage(page);
   }
 
-  async searchByName(name: string): Promise<void> {
+  /** With a date of birth too, a team that receives referrals checks whether anyone is known (REF-8); by name alone it finds only people it works with. */
+  async searchByName(name: string, dateOfBirth?: { day: string; month: string; year: string }): Promise<void> {
     await this.page.getByLabel('Name', { exact: true }).fill(name);
+    if (dateOfBirth) await fillDate(this.page, 'Date of birth', dateOfBirth);
     await this.page.getByRole('button', { name: 'Search', exact: true }).click();
     await this.page.getByTestId('result-count').waitFor();
   }

@@ -32,11 +32,11 @@ async function fillDate(page: Page, legend: string, date: DateParts): Promise<vo
   await fields.getByLabel('Year', { exact: true }).fill(date.year);
 }
 
-/** Opens "Find a person" from the main menu and searches by name. */
-export async function searchFor(page: Page, name: string): Promise<FindAPersonPage> {
+/** Opens "Find a person" from the main menu and searches by name (and date of birth, for a known check). */
+export async function searchFor(page: Page, name: string, dateOfBirth?: DateParts): Promise<FindAPersonPage> {
   await new Header(page).open('Find a person');
   const search = await FindAPersonPage.arrive(page);
-  await search.searchByName(name);
+  await search.searchByName(name, dateOfBirth);
   return search;
 }
 
