@@ -164,6 +164,15 @@ describe('the escalations the issue names', () => {
     assert.equal(alerts[0].user_id, DANIEL);
     assert.deepEqual([alerts[0].details.changedBy, alerts[0].details.sensitive], [ids.partnershipAdmin, ['auditor']]);
     assert.deepEqual((await auditSince(t, before)).map((e) => e.action), ['alert.raised', 'directory.membership_changed']);
+    // The guardian reads what changed, in words, on the alert's page and through the API.
+    const alertId = (await t.pool.query(`select id from access_alert where kind = 'role_change' and details->>'membershipId' = $1`, [daniels])).rows[0].id;
+    const page = await browsers.auditor.get(`/audit/alerts/${alertId}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Roles changed in Crisis Resolution and Home Treatment/);
+    assert.match(page.body, /Roles before\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Practitioner\s*<\/dd>/);
+    assert.match(page.body, /Roles now\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Practitioner, Auditor \/ Caldicott guardian\s*<\/dd>/);
+    const answer = (await clients.auditor.get(`/api/v1/access-alerts/${alertId}`)).json();
+    assert.deepEqual([answer.roleChange.change, answer.roleChange.changedBy.id, answer.roleChange.sensitive], ['change', ids.partnershipAdmin, 'Auditor / Caldicott guardian']);
   });
 
   test('a change to casework roles only raises no alert', async () => {

@@ -43,6 +43,17 @@ const alert = z.object({
   manyRecords: z
     .object({ people: z.number().int().describe('Different people whose records were opened in the hour'), threshold: z.number().int(), from: timestamp, to: timestamp })
     .nullable(),
+  roleChange: z
+    .object({
+      change: z.enum(['add', 'change', 'end']),
+      changedBy: named.describe('Who made the change'),
+      team: named,
+      before: z.string().describe('The roles the membership gave before, in words'),
+      after: z.string().describe('The roles it gives now, in words'),
+      sensitive: z.string().describe('Which of those roles reach beyond casework (why the alert was raised)'),
+    })
+    .nullable()
+    .describe('For a change to sensitive roles: what changed'),
   review: z.object({ outcome: z.enum(ALERT_OUTCOMES), notes: z.string(), reviewedAt: timestamp, reviewedBy: named }).nullable(),
 });
 

@@ -10,6 +10,7 @@ import { conflict, DomainError, forbidden, notFound } from '../../platform/error
 import { parseOrThrow } from '../../platform/validation.js';
 import type { Config } from '../../config.js';
 import type { DirectoryService, RoleChangeNotice } from '../directory/service.js';
+import { ROLE_NAMES, type Role } from '../../platform/access/policy.js';
 import type { PeopleService } from '../people/service.js';
 import { alertFilters, breakGlassInput, decisionInput, reviewInput } from './inputs.js';
 import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, breakGlassExpiry, breakGlassMustWait, DECISION_NAMES, lastHour, manyRecordsWindow } from './rules.js';
@@ -312,10 +313,11 @@ export class OversightService {
     const { db, directory, people } = this.deps;
     const glassIds = rows.flatMap((r) => (r.alert.breakGlassId ? [r.alert.breakGlassId] : []));
     const glasses = new Map((await store.breakGlassByIds(db, glassIds)).map((g) => [g.id, g]));
+    const roleChanges = new Map(rows.flatMap(({ alert }) => (alert.kind === 'role_change' ? [[alert.id, alert.details as RoleChangeDetails] as const] : [])));
     const names = await directory.namesFor({
-      userIds: rows.flatMap((r) => [r.alert.userId, ...(r.review ? [r.review.reviewedBy] : [])]),
+      userIds: rows.flatMap((r) => [r.alert.userId, ...(r.review ? [r.review.reviewedBy] : [])]).concat([...roleChanges.values()].map((c) => c.changedBy)),
       agencyIds: [...glasses.values()].map((g) => g.agencyId),
-      teamIds: [...glasses.values()].map((g) => g.teamId),
+      teamIds: [...glasses.values()].map((g) => g.teamId).concat([...roleChanges.values()].map((c) => c.teamId)),
     });
     const personNames = await people.namesOf(db, rows.flatMap((r) => (r.alert.personId ? [r.alert.personId] : [])));
     return rows.map(({ alert, review }) => {
@@ -333,12 +335,32 @@ export class OversightService {
           ? { id: glass.id, reason: glass.reasonCode, reasonName: BREAK_GLASS_REASON_NAMES[glass.reasonCode as BreakGlassReason] ?? glass.reasonCode, explanation: glass.reasonText, startedAt: glass.startedAt, expiresAt: glass.expiresAt }
           : null,
         manyRecords: alert.kind === 'many_records' ? { people: Number((alert.details as { people?: number }).people ?? 0), threshold: Number((alert.details as { threshold?: number }).threshold ?? 0), ...manyRecordsWindowOf(alert)! } : null,
+        roleChange: roleChangeView(roleChanges.get(alert.id), names),
         review: review
           ? { outcome: review.outcome, outcomeName: ALERT_OUTCOME_NAMES[review.outcome], notes: review.notes, reviewedAt: review.reviewedAt, reviewedBy: { id: review.reviewedBy, name: names.users.get(review.reviewedBy)?.name ?? 'Unknown user' } }
           : null,
       };
     });
   }
+}
+
+/** What a role-change alert recorded when it was raised (directory: raiseRoleChangeAlert). */
+type RoleChangeDetails = { changedBy: string; change: 'add' | 'change' | 'end'; teamId: string; before: Role[]; after: Role[]; sensitive: Role[] };
+const ROLE_CHANGE_WORDS = { add: 'Added to a team', change: 'Roles changed', end: 'Membership ended' } as const;
+
+/** A role change in words: who made it, in which team, the roles before and after, and which of them reach furthest. */
+function roleChangeView(change: RoleChangeDetails | undefined, names: Awaited<ReturnType<DirectoryService['namesFor']>>) {
+  if (!change) return null;
+  const roles = (list: Role[]) => (list.length ? list.map((role) => ROLE_NAMES[role] ?? role).join(', ') : 'None');
+  return {
+    change: change.change,
+    changeName: ROLE_CHANGE_WORDS[change.change] ?? change.change,
+    changedBy: { id: change.changedBy, name: names.users.get(change.changedBy)?.name ?? 'Unknown user' },
+    team: { id: change.teamId, name: names.teams.get(change.teamId)?.name ?? 'Unknown team' },
+    before: roles(change.before),
+    after: roles(change.after),
+    sensitive: roles(change.sensitive),
+  };
 }
 
 const accessNotNeeded = () => conflict('OVERSIGHT.ACCESS_NOT_NEEDED', 'You can already open this record, so emergency access is not needed.');
