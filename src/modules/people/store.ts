@@ -85,8 +85,9 @@ const statements = new Map<string, PreparedStatement>();
 
 /**
  * The statement findCandidates runs and the values it runs it with (bench/people/explain.ts shows
- * its plan). The statement's text depends only on whether a name is sought and the limit, so it is
- * built once for each: building it took longer than running it.
+ * its plan). The statement's text depends only on whether a name is sought, the limit and whom it looks
+ * among (the actor and moment are placeholders), so it is built once for each: building it took longer
+ * than running it.
  */
 export function candidatesStatement(criteria: SearchCriteria, limit = 20, among: SearchAmong = EVERYONE) {
   const byName = criteria.family !== null;
