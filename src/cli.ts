@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline/promises';
 import { loadConfig, ConfigError, type Config } from './config.js';
-import { openDatabase } from './concord.js';
+import { openDatabase, type OpenDatabase } from './concord.js';
+import { connectDatabase } from './platform/db/database.js';
 import { createServices } from './services.js';
 import { systemClock } from './platform/clocks/clock.js';
 import { loadDemoPartnership } from './demo/load.js';
@@ -32,6 +33,18 @@ async function withServices<T>(config: Config, work: (services: ReturnType<typeo
   } finally {
     await database.close();
   }
+}
+
+/**
+ * The connection a backup or a restore runs on. On the embedded server the app itself connects as a
+ * least-privilege role that may not read the migrations' own table nor set the audit trail's triggers
+ * aside; the owner's connection (the superuser of the data folder) may. With DATABASE_URL it is the
+ * connection configured, whose rights are the operator's to give.
+ */
+function ownerConnection(database: OpenDatabase): { pool: OpenDatabase['pool']; close(): Promise<void> } {
+  if (!database.embedded) return { pool: database.pool, close: async () => undefined };
+  const owner = connectDatabase(database.embedded.url, 2);
+  return { pool: owner.pool, close: () => owner.close() };
 }
 
 async function readPassword(): Promise<string> {
@@ -128,8 +141,9 @@ async function main(argv: string[]): Promise<number> {
     case 'backup': {
       if (!sub || argv.length > 2) break;
       const database = await openDatabase(config);
+      const owner = ownerConnection(database);
       try {
-        const summary = await writeBackup(database.pool, sub, systemClock.now());
+        const summary = await writeBackup(owner.pool, sub, systemClock.now());
         // Taking every record out of the system is itself recorded, after the snapshot it copied.
         await createServices(database.db, systemClock, config).audit.recordNow(null, {
           action: 'database.backed_up',
@@ -138,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Backup written to ${sub}: ${summary.tables} tables, ${summary.rows} rows, at ${summary.header.migrations.applied} migrations. SHA-256 ${summary.checksum}`);
         return 0;
       } finally {
+        await owner.close();
         await database.close();
       }
     }
@@ -146,8 +161,9 @@ async function main(argv: string[]): Promise<number> {
       // The file is read whole and checked before any database is touched (or created).
       const header = await checkRestorable(sub);
       const database = await openDatabase(config);
+      const owner = ownerConnection(database);
       try {
-        const summary = await restoreBackup(database.pool, sub);
+        const summary = await restoreBackup(owner.pool, sub);
         console.log(`Restored ${summary.rows} rows in ${summary.tables} tables from the backup of ${header.createdAt}.`);
         // Every link, not from a checkpoint: the checkpoints came in the file with the events.
         const chain = await createServices(database.db, systemClock, config).audit.verifyAndRecord(null, 'concord restore (command line)', { full: true });
@@ -158,6 +174,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(`The restored audit chain is intact: ${chain.eventsChecked} events checked. Head hash ${chain.headHash}`);
         return 0;
       } finally {
+        await owner.close();
         await database.close();
       }
     }

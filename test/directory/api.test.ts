@@ -143,7 +143,7 @@ describe('users through the API', () => {
     ['a team of another agency', { teamId: DUTY }, { teamId: 'Select a team in this agency' }],
     ['no password', { password: undefined }, { password: 'Password must be 12 characters or more' }],
     ['a common password', { password: 'iloveyou1234' }, { password: 'That password is a common word with numbers or symbols added. Choose one that is harder to guess, such as three random words' }],
-    ['a password containing the email name', { password: 'new.person is here' }, { password: 'Password must not contain your email address' }],
+    ['a password containing the email name', { password: 'new.person is here' }, { password: 'Password must not contain your email address or any part of it' }],
   ];
   for (const [what, overrides, errors] of refusals) {
     test(`${what}: 400 with errors[] and nothing written`, async () => {

@@ -54,18 +54,24 @@ describe('adding an agency', () => {
 });
 
 describe('changing and ending', () => {
-  test('a change carries the same rules as an addition, without the agency', () => {
-    assert.deepEqual(problemsOf(changeInput, { domains: ['safety'], leadDomains: ['safety'] }), []);
-    assert.deepEqual(problemsOf(changeInput, { domains: ['safety'], leadDomains: ['housing'] }), [
+  test('a change carries the same rules as an addition, without the agency, and the version it was made against', () => {
+    assert.deepEqual(problemsOf(changeInput, { domains: ['safety'], leadDomains: ['safety'], version: 3 }), []);
+    assert.deepEqual(problemsOf(changeInput, { domains: ['safety'], leadDomains: ['housing'], version: 3 }), [
       'leadDomains: An agency can only lead on what it covers: also select housing under what it covers, or do not make it the lead',
+    ]);
+    assert.deepEqual(problemsOf(changeInput, { domains: ['safety'], leadDomains: ['safety'] }), [
+      'version: Reload the page and make your changes again: the version of what you changed is missing or wrong',
     ]);
   });
 
-  test('ending needs a reason of 1000 characters or fewer', () => {
-    assert.deepEqual(problemsOf(endInput, { reason: ' ' }), ['reason: Enter why the agency’s involvement is ending']);
-    assert.deepEqual(problemsOf(endInput, {}), ['reason: Enter why the agency’s involvement is ending']);
-    assert.deepEqual(problemsOf(endInput, { reason: 'x'.repeat(1001) }), ['reason: The reason must be 1000 characters or fewer']);
-    assert.deepEqual(problemsOf(endInput, { reason: 'Tenancy secured; housing support no longer needed' }), []);
+  test('ending needs a reason of 1000 characters or fewer, and the version it was made against', () => {
+    assert.deepEqual(problemsOf(endInput, { reason: ' ', version: 1 }), ['reason: Enter why the agency’s involvement is ending']);
+    assert.deepEqual(problemsOf(endInput, { version: 1 }), ['reason: Enter why the agency’s involvement is ending']);
+    assert.deepEqual(problemsOf(endInput, { reason: 'x'.repeat(1001), version: 1 }), ['reason: The reason must be 1000 characters or fewer']);
+    assert.deepEqual(problemsOf(endInput, { reason: 'Tenancy secured; housing support no longer needed', version: 1 }), []);
+    assert.deepEqual(problemsOf(endInput, { reason: 'Tenancy secured', version: true }), [
+      'version: Reload the page and make your changes again: the version of what you changed is missing or wrong',
+    ]);
   });
 });
 

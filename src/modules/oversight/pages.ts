@@ -99,7 +99,7 @@ export function oversightPages(services: Services): RouteSpec[] {
         throw error;
       }
     }),
-    page(paths.request.pattern, 'alerts.review', 'break_glass_request.viewed', 'Emergency access beyond the hourly allowance, waiting for the Caldicott guardian to approve or decline it', async (request, reply) => {
+    page(paths.request.pattern, 'alerts.review', 'record.break_glass_request_viewed', 'Emergency access beyond the hourly allowance, waiting for the Caldicott guardian to approve or decline it', async (request, reply) => {
       return render(reply, 'request', { request: await oversight.request(actorOf(request), requestIdOf(request)) });
     }),
     answer(paths.request.pattern, 'alerts.review', 'record.break_glass_approved', 'Approve (emergency access starts) or decline emergency access that waited for the Caldicott guardian (once)', async (request, reply) => {

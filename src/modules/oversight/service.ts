@@ -140,7 +140,7 @@ export class OversightService {
     await guard.require(actor, 'alerts.review');
     const found = await store.findRequest(db, requestId);
     if (!found) throw notFound('OVERSIGHT.REQUEST_NOT_FOUND', 'There is no emergency access request with that reference.');
-    await audit.recordNow(auditActorOf(actor), { action: 'break_glass_request.viewed', personId: found.request.personId, subject: { type: 'break_glass_request', id: requestId } });
+    await audit.recordNow(auditActorOf(actor), { action: 'record.break_glass_request_viewed', personId: found.request.personId, subject: { type: 'break_glass_request', id: requestId } });
     return (await this.describeRequests([found]))[0]!;
   }
 
