@@ -1,5 +1,6 @@
 import { benchMemory, memoryRows } from './memory.js';
 import { benchPeople, peopleOptions } from './people/bench.js';
+import { benchRatios } from './ratios.js';
 import { removeBenchDatabase } from './people/database.js';
 import { keepingPeopleSection } from './people/report.js';
 import { loadAverage, machine, writeResults } from './results.js';
@@ -11,6 +12,7 @@ import { consoleTable, type Row } from './table.js';
 const WATCHDOG_MS = 6 * 60_000;
 // Generating a million people and measuring at that size takes about 15 minutes on 2 cores.
 const PEOPLE_WATCHDOG_MS = 25 * 60_000;
+const RATIOS_WATCHDOG_MS = 15 * 60_000;
 const COMMAND = 'npm run bench';
 const BENCHES = {
   start: async (): Promise<Row[]> => startRows(await benchStart(3)),
@@ -21,6 +23,8 @@ const BENCHES = {
 // Run only when named: it needs a PostgreSQL server and a quarter of an hour, and writes its own section of RESULTS.md.
 const ON_REQUEST = {
   people: (flags: string[]) => benchPeople(peopleOptions(flags)),
+  // pgbench and Concord side by side on the PostgreSQL at 127.0.0.1:5432 (or BENCH_POSTGRES_URL): about 8 minutes.
+  ratios: () => benchRatios(),
 };
 type BenchName = keyof typeof BENCHES | keyof typeof ON_REQUEST;
 
@@ -29,7 +33,7 @@ async function main(args: string[]): Promise<number> {
   const names = args.filter((arg) => !arg.startsWith('--'));
   const unknown = names.filter((arg) => !Object.hasOwn(BENCHES, arg) && !Object.hasOwn(ON_REQUEST, arg));
   if (unknown.length > 0 || (flags.length > 0 && !names.includes('people'))) {
-    console.error(`Unknown benchmark ${[...unknown, ...flags].join(', ')}. Usage: ${COMMAND} [-- ${Object.keys(BENCHES).join(' | ')} | people [--keep]]`);
+    console.error(`Unknown benchmark ${[...unknown, ...flags].join(', ')}. Usage: ${COMMAND} [-- ${Object.keys(BENCHES).join(' | ')} | people [--keep] | ratios]`);
     return 2;
   }
   const chosen = (names.length > 0 ? names : Object.keys(BENCHES)) as BenchName[];
@@ -38,7 +42,7 @@ async function main(args: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const name of chosen) {
     console.log(`${name}…`);
-    rows.push(...(await (name === 'people' ? ON_REQUEST[name](flags) : BENCHES[name]())));
+    rows.push(...(await (name === 'people' ? ON_REQUEST[name](flags) : name === 'ratios' ? ON_REQUEST[name]() : BENCHES[name]())));
   }
   const loadAfter = loadAverage();
   console.log(`\nResults (load average now ${loadAfter})\n${consoleTable(rows)}\n`);
@@ -54,7 +58,7 @@ async function abandon(reason: string): Promise<never> {
   process.exit(1);
 }
 
-const watchdogMs = WATCHDOG_MS + (process.argv.includes('people') ? PEOPLE_WATCHDOG_MS : 0);
+const watchdogMs = WATCHDOG_MS + (process.argv.includes('people') ? PEOPLE_WATCHDOG_MS : 0) + (process.argv.includes('ratios') ? RATIOS_WATCHDOG_MS : 0);
 const watchdog = setTimeout(() => void abandon(`The benchmark took longer than ${watchdogMs / 60_000} minutes`), watchdogMs);
 process.once('SIGINT', () => void abandon('Interrupted'));
 process.once('SIGTERM', () => void abandon('Terminated'));

@@ -17,6 +17,10 @@ export type ServerOptions = {
    * 'test' differs from it only in caching them, as production does (production needs DATABASE_URL).
    */
   nodeEnv?: 'development' | 'test';
+  /** An existing PostgreSQL to run on instead of the embedded one (the pgbench comparison needs both on one server). */
+  databaseUrl?: string;
+  /** Further settings, e.g. limits a load test must lift. */
+  env?: Record<string, string>;
 };
 
 export type RunningServer = {
@@ -58,7 +62,9 @@ export async function startServer(dataDir: string, options: ServerOptions = {}):
     LOG_LEVEL: 'warn', // a log line per request would be part of what is measured
     CONCORD_DATA_DIR: dataDir,
   };
-  delete env.DATABASE_URL; // the point is to measure the embedded PostgreSQL
+  Object.assign(env, options.env ?? {});
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  else delete env.DATABASE_URL; // the point is to measure the embedded PostgreSQL
   const child = spawn(process.execPath, ['bin/concord.mjs', 'serve', '--demo-if-empty'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = outputTail(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
