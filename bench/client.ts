@@ -8,7 +8,7 @@ export type PageLoad = { path: string; status: number; ms: number };
 export class SignedInClient {
   private constructor(
     private readonly baseUrl: string,
-    private readonly sessionCookie: string,
+    readonly sessionCookie: string,
   ) {}
 
   /**

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -9,7 +8,7 @@ import { connectDatabase } from '../src/platform/db/database.js';
 import { runMigrations } from '../src/platform/db/migrations.js';
 import { loadDemoPartnership } from '../src/demo/load.js';
 import { createServices } from '../src/services.js';
-import { loadAverage, machine } from './results.js';
+import { loadAverage, machine, replaceSection, type SectionMarkers } from './results.js';
 import { startServer, withDataFolder } from './server.js';
 import { consoleTable, markdownTable, type Row } from './table.js';
 
@@ -31,8 +30,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PGBENCH_SCALE = 10;
 const WRITE_CLIENTS = [1, 4, 16];
 const READ_CLIENTS = [1, 4];
-const RESULTS = new URL('./RESULTS.md', import.meta.url);
-const SECTION = { start: '<!-- ratios:start -->', end: '<!-- ratios:end -->' };
+export const RATIOS_SECTION: SectionMarkers = { start: '<!-- ratios benchmark: written by `npm run bench -- ratios` -->', end: '<!-- end of ratios benchmark -->' };
 
 const withDatabase = (url: string, database: string) => Object.assign(new URL(url), { pathname: `/${database}` }).toString();
 
@@ -174,11 +172,11 @@ export async function benchRatios(): Promise<Row[]> {
   return rows;
 }
 
-/** Replaces this benchmark's own section of RESULTS.md, leaving the rest as the full run wrote it. */
+/** This benchmark's own section of RESULTS.md. */
 function writeSection(rows: Row[]) {
-  const text = fs.readFileSync(RESULTS, 'utf8');
-  const section = `${SECTION.start}
-## Throughput as a share of PostgreSQL's own (\`npm run bench -- ratios\`)
+  replaceSection(
+    RATIOS_SECTION,
+    `## Throughput as a share of PostgreSQL's own (\`npm run bench -- ratios\`)
 
 - Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; machine: ${machine()}
 - One PostgreSQL server (${new URL(SERVER).host}) for both: pgbench (scale ${PGBENCH_SCALE}, \`-T ${SECONDS}\`) and Concord (demo partnership,
@@ -186,11 +184,7 @@ function writeSection(rows: Row[]) {
 - Targets at 4 clients (issue 9): note write at least 25 % of TPC-B; record read and search at least 1.6 % of
   select-only; reads at 4 clients at least twice one client.
 
-${markdownTable(rows)}
-${SECTION.end}`;
-  const start = text.indexOf(SECTION.start);
-  const end = text.indexOf(SECTION.end);
-  const next = start >= 0 && end > start ? text.slice(0, start) + section + text.slice(end + SECTION.end.length) : `${text.trimEnd()}\n\n${section}\n`;
-  fs.writeFileSync(RESULTS, next);
+${markdownTable(rows)}`,
+  );
   console.log(`\n${consoleTable(rows)}\n`);
 }

@@ -77,3 +77,33 @@ ${markdownTable(rows)}
   fs.writeFileSync(RESULTS, text);
   return RESULTS;
 }
+
+/** The markers around a section of RESULTS.md that one on-request benchmark writes and no other run touches. */
+export type SectionMarkers = { start: string; end: string };
+
+const sectionBounds = (text: string, markers: SectionMarkers) => {
+  const start = text.indexOf(markers.start);
+  const end = text.indexOf(markers.end);
+  return start >= 0 && end > start ? { start, end: end + markers.end.length } : null;
+};
+
+/** Replaces a benchmark's own section of RESULTS.md (or adds it at the end), leaving the rest of the file as it was. */
+export function replaceSection(markers: SectionMarkers, body: string): string {
+  const text = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '# Concord benchmark results\n';
+  const section = `${markers.start}\n${body.trim()}\n${markers.end}`;
+  const bounds = sectionBounds(text, markers);
+  fs.writeFileSync(RESULTS, bounds ? text.slice(0, bounds.start) + section + text.slice(bounds.end) : `${text.trimEnd()}\n\n${section}\n`);
+  return RESULTS;
+}
+
+/** Runs `write`, which rewrites the whole of RESULTS.md (the full run does), then puts back these sections as they were. */
+export function keepingSections<T>(markers: SectionMarkers[], write: () => T): T {
+  const before = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '';
+  const kept = markers.flatMap((m) => {
+    const bounds = sectionBounds(before, m);
+    return bounds ? [{ m, body: before.slice(bounds.start + m.start.length, bounds.end - m.end.length) }] : [];
+  });
+  const result = write();
+  for (const { m, body } of kept) replaceSection(m, body);
+  return result;
+}

@@ -1,9 +1,10 @@
 import { benchMemory, memoryRows } from './memory.js';
 import { benchPeople, peopleOptions } from './people/bench.js';
-import { benchRatios } from './ratios.js';
+import { benchOverload, OVERLOAD_SECTION } from './overload.js';
+import { benchRatios, RATIOS_SECTION } from './ratios.js';
 import { removeBenchDatabase } from './people/database.js';
 import { keepingPeopleSection } from './people/report.js';
-import { loadAverage, machine, writeResults } from './results.js';
+import { keepingSections, loadAverage, machine, writeResults } from './results.js';
 import { cleanUpEverything } from './server.js';
 import { benchStart, startRows } from './start.js';
 import { consoleTable, type Row } from './table.js';
@@ -25,6 +26,8 @@ const ON_REQUEST = {
   people: (flags: string[]) => benchPeople(peopleOptions(flags)),
   // pgbench and Concord side by side on the PostgreSQL at 127.0.0.1:5432 (or BENCH_POSTGRES_URL): about 8 minutes.
   ratios: () => benchRatios(),
+  // 200 signed-in page loads at once against a pool of 10: what is shed, what is served, readiness: under a minute.
+  overload: () => benchOverload(),
 };
 type BenchName = keyof typeof BENCHES | keyof typeof ON_REQUEST;
 
@@ -33,7 +36,7 @@ async function main(args: string[]): Promise<number> {
   const names = args.filter((arg) => !arg.startsWith('--'));
   const unknown = names.filter((arg) => !Object.hasOwn(BENCHES, arg) && !Object.hasOwn(ON_REQUEST, arg));
   if (unknown.length > 0 || (flags.length > 0 && !names.includes('people'))) {
-    console.error(`Unknown benchmark ${[...unknown, ...flags].join(', ')}. Usage: ${COMMAND} [-- ${Object.keys(BENCHES).join(' | ')} | people [--keep] | ratios]`);
+    console.error(`Unknown benchmark ${[...unknown, ...flags].join(', ')}. Usage: ${COMMAND} [-- ${Object.keys(BENCHES).join(' | ')} | people [--keep] | ratios | overload]`);
     return 2;
   }
   const chosen = (names.length > 0 ? names : Object.keys(BENCHES)) as BenchName[];
@@ -42,12 +45,12 @@ async function main(args: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const name of chosen) {
     console.log(`${name}…`);
-    rows.push(...(await (name === 'people' ? ON_REQUEST[name](flags) : name === 'ratios' ? ON_REQUEST[name]() : BENCHES[name]())));
+    rows.push(...(await (name === 'people' ? ON_REQUEST[name](flags) : name === 'ratios' || name === 'overload' ? ON_REQUEST[name]() : BENCHES[name]())));
   }
   const loadAfter = loadAverage();
   console.log(`\nResults (load average now ${loadAfter})\n${consoleTable(rows)}\n`);
   if (Object.keys(BENCHES).every((name) => chosen.includes(name as BenchName))) {
-    console.log(`Wrote ${keepingPeopleSection(() => writeResults(rows, { command: COMMAND, loadBefore, loadAfter }))}`);
+    console.log(`Wrote ${keepingSections([RATIOS_SECTION, OVERLOAD_SECTION], () => keepingPeopleSection(() => writeResults(rows, { command: COMMAND, loadBefore, loadAfter })))}`);
   }
   return 0;
 }
