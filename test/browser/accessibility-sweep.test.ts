@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { browserConcord } from './support/harness.js';
+import { DEMO_PASSWORD } from '../support/app.js';
 import { expectAccessible } from './support/accessibility.js';
 import { onPage, SignInPage, signIn, textOf } from './support/pages.js';
 import { AccountPage, AuditTrailPage, TokensPage } from './support/account-pages.js';
@@ -56,7 +57,7 @@ describe('accessibility of every page', () => {
     await tokens.errors.expectProblems({ name: /./, expiresInDays: /./ });
     await expectAccessible(page, 'API tokens, with errors');
 
-    const secret = await tokens.createAndCopy('Caseload spreadsheet', '30');
+    const secret = await tokens.createAndCopy('Caseload spreadsheet', '30', DEMO_PASSWORD);
     assert.ok(secret.length >= 32, 'the secret is shown once');
     await expectAccessible(page, 'token created');
     tokens = await tokens.backToTokens();

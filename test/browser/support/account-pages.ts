@@ -41,15 +41,18 @@ export class TokensPage {
     return this.page.getByRole('table', { name: /Your API tokens/ });
   }
 
-  async create(name: string, days?: string): Promise<void> {
+  /** Fills the form and sends it; what it may do and the password again are asked for, and left empty unless given. */
+  async create(name: string, days?: string, confirm: { scope?: 'Read only' | 'Read and write'; password?: string } = {}): Promise<void> {
     await this.page.getByLabel('Token name', { exact: true }).fill(name);
     if (days !== undefined) await this.page.getByLabel('Days until it expires', { exact: true }).fill(days);
+    if (confirm.scope) await this.page.getByLabel(confirm.scope, { exact: true }).check();
+    if (confirm.password !== undefined) await this.page.getByLabel('Your password', { exact: true }).fill(confirm.password);
     await this.page.getByRole('button', { name: 'Create token' }).click();
   }
 
-  /** The one page that shows a token's secret; returns it, then goes back to the list. */
-  async createAndCopy(name: string, days?: string): Promise<string> {
-    await this.create(name, days);
+  /** The one page that shows a token's secret (a read-only token); returns it, then goes back to the list. */
+  async createAndCopy(name: string, days: string, password: string): Promise<string> {
+    await this.create(name, days, { scope: 'Read only', password });
     await onPage(this.page, 'Token created');
     return textOf(this.page.getByTestId('token-secret'));
   }
