@@ -124,10 +124,16 @@ export class PeopleService {
    * the actor may open their record. Also returns the involvements and cases it read, so that a caller
    * showing more of the same people does not read them again.
    */
-  private async describe(tx: Queryable, actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }) {
+  private async describe(
+    tx: Queryable,
+    actor: Actor,
+    candidates: store.Candidate[],
+    criteria: { dateOfBirth: string | null; nhsNumber: string | null },
+    loaded?: Awaited<ReturnType<typeof loadFactsAndInvolvements>>,
+  ) {
     const ids = candidates.map((c) => c.id);
-    // One transaction is one connection: its queries run one after another.
-    const { facts, involvements } = await loadFactsAndInvolvements(tx, ids);
+    // One transaction is one connection: its queries run one after another. A record read hands in what it just decided on.
+    const { facts, involvements } = loaded ?? (await loadFactsAndInvolvements(tx, ids));
     const at = momentOf(this.clock);
     const cases = await this.cases.summariesFor(ids, tx);
     const allCases = [...cases.values()].flat();
@@ -267,7 +273,7 @@ export class PeopleService {
    */
   async get(actor: Actor, id: string) {
     await this.guard.require(actor, 'people.view');
-    const { found, access } = await this.recordOrRefusal(actor, id);
+    const { found, access, loaded } = await this.recordOrRefusal(actor, id);
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const aliases = await store.aliasesOf(tx, id);
       // REC-3 children are children-and-safeguarding information owned by the agency that recorded them:
@@ -277,7 +283,7 @@ export class PeopleService {
         .from(childLink)
         .where(and(eq(childLink.personId, id), canSeeItem(actor, { personId: childLink.personId, category: 'children_safeguarding', owningAgencyId: childLink.recordedByAgency }, momentOf(this.clock))))
         .orderBy(asc(childLink.recordedAt));
-      const described = await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null });
+      const described = await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null }, loaded);
       const summary = described.results[0]!;
       record({ action: 'person.viewed', personId: id, subject: { type: 'person', id } });
       return { person: found, aliases, children, involvements: described.involvements, cases: described.cases.get(id) ?? [], knownTo: summary.knownTo, caseSummaries: summary.cases, access: access! };
@@ -296,8 +302,10 @@ export class PeopleService {
    */
   private async recordOrRefusal(actor: Actor, id: string) {
     const found = await store.findPerson(this.db, id);
-    const access = await this.accessTo(this.db, actor, id);
-    if (found && access.level === 'record') return { found, access };
+    // The involvements come with the facts, so the record can show them without reading them again.
+    const loaded = await loadFactsAndInvolvements(this.db, [id]);
+    const access = decidePersonAccess(actor, loaded.facts.get(id)!, momentOf(this.clock));
+    if (found && access.level === 'record') return { found, access, loaded };
     return this.refuse(actor, id);
   }
 
