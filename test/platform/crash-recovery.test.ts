@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { isRunning } from '../../src/platform/db/orphan-postmaster.js';
+import { startConcordProcess, type ConcordProcess } from '../support/concord-process.js';
 
 /*
  * kill -9 of either process, over and over, with writes in flight: Concord comes back with no human
@@ -16,32 +16,12 @@ import { isRunning } from '../../src/platform/db/orphan-postmaster.js';
  * leaves Concord running: it starts PostgreSQL again itself and the pool reconnects.
  */
 
-const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-crash-'));
 const databaseDir = path.join(dataDir, 'postgres');
 
-type Running = { child: ChildProcess; address: string; output: () => string };
+type Running = ConcordProcess;
 
-async function startConcord(): Promise<Running> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', CONCORD_DATA_DIR: dataDir, PORT: '0', WORKER_ENABLED: 'false', LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL; // always the embedded server, even when the suite runs against an external one
-  const child = spawn(process.execPath, [path.join(root, 'bin/concord.mjs'), 'serve'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  for (let waited = 0; waited < 90_000; waited += 100) {
-    const address = /Concord is running at (http:\/\/\S+)/.exec(output)?.[1];
-    if (address) return { child, address, output: () => output };
-    if (child.exitCode !== null) break;
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`Concord did not start:\n${output}`);
-}
+const startConcord = (): Promise<Running> => startConcordProcess({ CONCORD_DATA_DIR: dataDir });
 
 const postmasterPid = () => Number.parseInt(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]!, 10);
 

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freshDatabase } from '../support/database.js';
+import { startConcordProcess } from '../support/concord-process.js';
 
 /*
  * SIGTERM (what a service manager or a rolling deploy sends) stops Concord cleanly: the worker, the
@@ -13,29 +13,13 @@ import { freshDatabase } from '../support/database.js';
  * own exit hook used to exit with 143 first, and with an external database it did so at once.
  */
 
-const root = path.resolve(import.meta.dirname, '../..');
-
 async function serveThenTerminate(settings: NodeJS.ProcessEnv) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: '0', WORKER_ENABLED: 'false', LOG_LEVEL: 'info', COOKIE_SECURE: 'false', ...settings };
-  // No DATABASE_URL means the embedded server, even when the suite runs against an external one.
-  if (!settings.DATABASE_URL) delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [path.join(root, 'bin/concord.mjs'), 'serve'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const { child, output } = await startConcordProcess({ LOG_LEVEL: 'info', COOKIE_SECURE: 'false', ...settings });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  for (let waited = 0; !/Concord is running at/.test(output); waited += 100) {
-    if (waited > 90_000 || child.exitCode !== null) throw new Error(`Concord did not start:\n${output}`);
-    await sleep(100);
-  }
   child.kill('SIGTERM');
   const code = await Promise.race([exited, sleep(30_000).then(() => 'still running after 30 s')]);
   if (code === 'still running after 30 s') child.kill('SIGKILL');
-  return { code, output };
+  return { code, output: output() };
 }
 
 test('with an external database, SIGTERM stops Concord cleanly and it exits 0', async () => {
