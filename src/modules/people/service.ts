@@ -274,7 +274,7 @@ export class PeopleService {
   async get(actor: Actor, id: string) {
     await this.guard.require(actor, 'people.view');
     const { found, access, loaded } = await this.recordOrRefusal(actor, id);
-    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+    return this.audit.read(auditActorOf(actor), async (tx, record) => {
       const aliases = await store.aliasesOf(tx, id);
       // REC-3 children are children-and-safeguarding information owned by the agency that recorded them:
       // shown only where the decision shares them, and nothing says that others exist.

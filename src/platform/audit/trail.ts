@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, gte, ilike, lt, lte, or, sql, type SQL 
 import type { Clock } from '../clocks/clock.js';
 import { currentRequest } from '../context.js';
 import pg from 'pg';
-import { prepare, runTransaction, type Database, type Queryable, type Transaction, type TransactionSettings } from '../db/database.js';
+import { prepare, runOnConnection, runTransaction, type Database, type Queryable, type Transaction, type TransactionSettings } from '../db/database.js';
 import { auditEvent, auditVerification } from './schema.js';
 import { addPartitionsAhead, sealPending, unsealedEvents } from './sealer.js';
 import { verifyChain, type VerificationResult } from './verifier.js';
@@ -74,9 +74,28 @@ export class AuditTrail {
     });
   }
 
-  /** Records events in a transaction of their own: refusals and failures, whose action wrote nothing else. */
+  /**
+   * Records events in one statement, which is its own transaction: refusals and failures, whose action
+   * wrote nothing else (one round trip, where begin, insert and commit took two).
+   */
   async recordNow(actor: AuditActor, ...events: AuditEventInput[]): Promise<void> {
-    await this.transaction(actor, async (_tx, record) => events.forEach(record));
+    if (events.length === 0) return;
+    await this.db.$client.query(insertEvents.sql.replace('$1', () => pg.escapeLiteral(this.rowsOf(actor, events))));
+  }
+
+  /**
+   * An audited read: `work` reads on one connection with no transaction around it, then the events it
+   * recorded are written in one statement. A read changes nothing, so there is nothing its record must
+   * be atomic with; if the record cannot be written the read fails and its answer is never sent, as
+   * before. `work` must not write: every change goes through transaction().
+   */
+  async read<T>(actor: AuditActor, work: (db: Queryable, record: RecordEvent) => Promise<T>): Promise<T> {
+    return runOnConnection(this.db, async (connection) => {
+      const pending: AuditEventInput[] = [];
+      const result = await work(connection, (event) => pending.push(event));
+      if (pending.length > 0) await connection.execute(sql.raw(insertEvents.sql.replace('$1', () => pg.escapeLiteral(this.rowsOf(actor, pending)))));
+      return result;
+    });
   }
 
   /** The events as the JSON rows insertEvents takes. */

@@ -4,6 +4,7 @@ import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle, NodePgSession, NodePgTransaction, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { currentRequest } from '../context.js';
+import { isConnectionLoss } from './connection-errors.js';
 
 export type Database = NodePgDatabase & { $client: pg.Pool };
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -84,6 +85,24 @@ export async function runTransaction<T>(db: Database, settings: TransactionSetti
       // The connection itself is gone or broken: it must not go back to the pool.
       unusable = failed as Error;
     }
+    throw error;
+  } finally {
+    client.release(unusable);
+  }
+}
+
+/**
+ * Runs `work` on one connection of the pool without a transaction: each statement is its own. For an
+ * audited read, which has nothing to keep atomic, this saves the round trips of `begin` and `commit`.
+ */
+export async function runOnConnection<T>(db: Database, work: (connection: Queryable) => Promise<T>): Promise<T> {
+  const client = await db.$client.connect();
+  let unusable: Error | undefined;
+  try {
+    return await work(new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) as unknown as Transaction);
+  } catch (error) {
+    // A connection that failed mid-statement may be broken: it must not go back to the pool.
+    if (isConnectionLoss(error)) unusable = error as Error;
     throw error;
   } finally {
     client.release(unusable);
