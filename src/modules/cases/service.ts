@@ -159,7 +159,7 @@ export class CaseReader {
       await audit.recordNow(auditActorOf(actor), { action: 'case.view_refused', outcome: 'denied', subject: { type: 'case', id: caseId } });
       throw notFound('CASES.NOT_FOUND', 'There is no case with that reference.');
     }
-    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+    return audit.read(auditActorOf(actor), async (tx, record) => {
       const allocations = await store.allocationHistory(tx, row.id);
       const clocks = await obligations.forSubject(tx, { type: 'case', id: row.id });
       const personName = (await people.visibleNames(tx, actor, [row.personId])).get(row.personId) ?? '';

@@ -111,7 +111,7 @@ export class MyWork {
       })),
     };
 
-    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+    return audit.read(auditActorOf(actor), async (tx, record) => {
       const wanted = shown.flatMap((q) => rows[q]);
       const names = await people.visibleNames(tx, actor, wanted.flatMap((r) => (r.personId ? [r.personId] : [])));
       const sections = shown.map((queue) => ({

@@ -85,7 +85,7 @@ export class NotesService {
       const message = 'Select a kind of information from the list';
       throw invalid('NOTES.FILTER_INVALID', [{ field: 'category', message }], message);
     }
-    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+    return this.audit.read(auditActorOf(actor), async (tx, record) => {
       const rows = await store.notesOf(tx, personId, this.visibleTo(actor, opened.at), category);
       const notes = await this.shown(tx, actor, rows, opened.facts);
       record({ action: 'notes.viewed', personId, subject: { type: 'person', id: personId }, details: { notes: notes.length, ...(category ? { category } : {}) } });

@@ -48,7 +48,7 @@ export class Transparency {
     const { access: mine, at, facts, name } = await openRecord(actor, personId, { section: 'access' });
     const { before } = parseOrThrow(beforeQuery, query, 'OVERSIGHT.PAGE_INVALID');
     const showViewers = hasPermission(actor, 'records.viewers');
-    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+    return audit.read(auditActorOf(actor), async (tx, record) => {
       const categories = INFORMATION_CATEGORIES.map((category) => {
         const decision = decideItemAccess(actor, facts, { category, owningAgencyId: ANOTHER_AGENCY }, at);
         return { category, name: CATEGORY_NAMES[category], allowed: decision.allowed, via: decision.via, basis: decision.basis, ...ITEM_ACCESS_WORDS[decision.via] };
@@ -66,7 +66,7 @@ export class Transparency {
     await guard.require(actor, 'audit.view');
     if (!(await people.exists(db, personId))) throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND);
     const { before } = parseOrThrow(beforeQuery, query, 'OVERSIGHT.PAGE_INVALID');
-    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+    return audit.read(auditActorOf(actor), async (tx, record) => {
       const name = (await people.namesOf(tx, [personId])).get(personId)!;
       const viewers = await this.viewerPage(tx, personId, before);
       record({ action: 'audit.viewers_viewed', personId, subject: { type: 'person', id: personId }, details: { shown: viewers.reads.length } });
@@ -80,7 +80,7 @@ export class Transparency {
     await guard.require(actor, 'audit.view');
     const user = (await directory.namesFor({ userIds: [userId] })).users.get(userId);
     if (!user) throw notFound('OVERSIGHT.USER_NOT_FOUND', 'There is no user with that reference.');
-    return audit.transaction(auditActorOf(actor), async (tx, record) => {
+    return audit.read(auditActorOf(actor), async (tx, record) => {
       const opened = await peopleOpenedBy(tx, userId, { limit: USER_ACCESS_PEOPLE });
       const names = await people.namesOf(tx, opened.map((p) => p.personId));
       const glass = await store.breakGlassUses(tx, { userId });

@@ -118,7 +118,7 @@ export class SharingService {
   /** Everything on the "Consent and sharing" section, as the actor may see it; reading it is recorded. */
   async overview(actor: Actor, personId: string) {
     const person = await this.openRecord(actor, personId, 'people.view', 'sharing.viewed');
-    const rows = await this.audit.transaction(auditActorOf(actor), async (tx, record) => {
+    const rows = await this.audit.read(auditActorOf(actor), async (tx, record) => {
       const found = await this.rowsOf(tx, actor, personId);
       record({ action: 'sharing.viewed', personId, subject: { type: 'person', id: personId } });
       return found;
