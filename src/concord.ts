@@ -69,7 +69,6 @@ export async function buildConcord(database: DatabaseHandle, clock: Clock, confi
     routes: allRoutes(services, database.pool, config.cookieSecure),
     csrfSecret: await serverSecretNamed(database.db, clock, 'csrf'),
     sessions: services.sessions,
-    loadActor: (userId, teamId, via) => services.directory.loadActor(userId, teamId, via),
     apiTokens: services.apiTokens,
     guard: services.guard,
     audit: services.audit,

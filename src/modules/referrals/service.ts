@@ -137,16 +137,6 @@ export class ReferralsService {
       .map((t) => ({ id: t.id, name: t.name, agencyId: t.agencyId, agencyName: t.agencyName }));
   }
 
-  /** The person a referral is about to be made for, found by search: who they are, so the referrer can check (REF-8). */
-  async personToRefer(actor: Actor, personId: string) {
-    await this.guard.require(actor, 'referrals.make');
-    const name = (await this.people.namesOf(this.db, [personId])).get(personId);
-    if (!name) throw notFound('REFERRALS.PERSON_NOT_FOUND', 'There is no person with that reference.');
-    const { dateOfBirth } = await this.people.identityFor(this.db, personId);
-    await this.audit.recordNow(auditActorOf(actor), { action: 'referral.person_viewed', personId, subject: { type: 'person', id: personId }, details: { purpose: 'referral intake' } });
-    return { id: personId, name, dateOfBirth };
-  }
-
   // ---- How a service takes referrals ---------------------------------------------------------
 
   /** The actor's own team's settings, for its manager to read and change, with the version a change is made against. */

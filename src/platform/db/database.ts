@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { fillPlaceholders, type SQL } from 'drizzle-orm';
 import { drizzle, NodePgSession, NodePgTransaction, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { currentRequest } from '../context.js';
 import { isConnectionLoss } from './connection-errors.js';
+import { statementFingerprint } from '../logging.js';
 
 export type Database = NodePgDatabase & { $client: pg.Pool };
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -39,7 +39,7 @@ export type PreparedStatement = { sql: string; params: unknown[]; name: string }
 /** Compiles a statement once, named after its text. */
 export function prepare(query: SQL): PreparedStatement {
   const compiled = dialect.sqlToQuery(query);
-  return { ...compiled, name: `concord_${createHash('sha256').update(compiled.sql).digest('hex').slice(0, 24)}` };
+  return { ...compiled, name: statementFingerprint(compiled.sql) };
 }
 
 /**
@@ -106,21 +106,5 @@ export async function runOnConnection<T>(db: Database, work: (connection: Querya
     throw error;
   } finally {
     client.release(unusable);
-  }
-}
-
-/** True when the database answers a trivial query within the time limit. */
-export async function databaseIsReady(pool: pg.Pool, timeoutMs = 2000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const query = pool.query('select 1').then(() => true as const);
-    return await Promise.race([query, timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
   }
 }

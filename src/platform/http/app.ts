@@ -7,7 +7,6 @@ import type { Actor } from '../access/actor.js';
 import { auditActorOf } from '../access/actor.js';
 import { hasPermission } from '../access/decide.js';
 import type { AccessGuard } from '../access/guard.js';
-import type { ActorSource } from '../auth/actor-source.js';
 import type { ApiTokens } from '../auth/api-tokens.js';
 import type { Sessions } from '../auth/sessions.js';
 import { refuseOutOfScope } from '../auth/token-scope.js';
@@ -32,7 +31,6 @@ export type AppOptions = {
   /** The installation's secret for the sign-in form's token (platform/auth/server-secrets). */
   csrfSecret: string;
   sessions: Sessions;
-  loadActor: ActorSource['loadActor'];
   apiTokens: ApiTokens;
   guard: AccessGuard;
   audit: AuditTrail;
