@@ -65,7 +65,8 @@ export async function startServer(dataDir: string, options: ServerOptions = {}):
   Object.assign(env, options.env ?? {});
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL; // the point is to measure the embedded PostgreSQL
-  const child = spawn(process.execPath, ['bin/concord.mjs', 'serve', '--demo-if-empty'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS passes options to Concord's node (`--cpu-prof` to profile what a benchmark measures).
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'bin/concord.mjs', 'serve', '--demo-if-empty'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = outputTail(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const announced = new Promise<string>((resolve) => {

@@ -42,7 +42,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const people = new PeopleService(db, audit, guard, clock, directory, cases, (teamId): Promise<boolean> => referrals.receivesReferrals(teamId));
   const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);
   // The one way into a person's record, for every module that opens one.
-  const openRecord = recordOpener({ db, audit, clock, namesOf: (tx, ids) => people.namesOf(tx, ids) });
+  const openRecord = recordOpener({ db, audit, clock, nameSql: people.nameAlongside });
   const notes = new NotesService(db, audit, guard, clock, openRecord, directory);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, openRecord);
   const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, notes);

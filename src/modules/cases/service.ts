@@ -17,7 +17,7 @@ import { CASE_STATE_NAMES, CONSIDERATION_NAMES } from './rules.js';
 import { careCase, coordinatorAllocation } from './schema.js';
 import * as store from './store.js';
 
-export type CaseSummary = Awaited<ReturnType<typeof store.casesOfPeople>>[number];
+export type CaseSummary = store.CaseSummary;
 export type CaseRow = typeof careCase.$inferSelect;
 
 export type NewCase = {
@@ -42,10 +42,14 @@ export class CasesService {
    * coordinates their care?" facts (REF-8) the caller decides whether to show.
    */
   async summariesFor(personIds: string[], db: Queryable = this.db): Promise<Map<string, CaseSummary[]>> {
-    const rows = await store.casesOfPeople(db, personIds);
-    const byPerson = new Map<string, CaseSummary[]>();
-    for (const row of rows) byPerson.set(row.personId, [...(byPerson.get(row.personId) ?? []), row]);
-    return byPerson;
+    return byPerson(await store.casesOfPeople(db, personIds));
+  }
+
+  /** Case summaries read in the same statement as other rows (see store.caseSummariesAlongside). */
+  readonly summariesAlongside = store.caseSummariesAlongside;
+  readonly caseColumnAmong = store.caseColumnAmong;
+  summariesFromRead(read: readonly { kind: string; fact: unknown }[]): Map<string, CaseSummary[]> {
+    return byPerson(store.caseSummariesFromRead(read));
   }
 
   lastClosedAt(db: Queryable, personId: string, teamId: string) {
@@ -216,4 +220,11 @@ export class CaseReader {
       };
     });
   }
+}
+
+/** Cases grouped by person, keeping their order. */
+function byPerson(rows: readonly CaseSummary[]): Map<string, CaseSummary[]> {
+  const grouped = new Map<string, CaseSummary[]>();
+  for (const row of rows) grouped.set(row.personId, [...(grouped.get(row.personId) ?? []), row]);
+  return grouped;
 }

@@ -24,6 +24,33 @@ export async function casesOfPeople(db: Queryable, personIds: string[]) {
     .orderBy(desc(careCase.openedAt));
 }
 
+const amongIds = sql`any(${sql.placeholder('ids')}::uuid[])`;
+
+/**
+ * The cases of the people a reader of several kinds of row asks about (placeholder `ids`), as rows of
+ * kind `case` (see factsReader): a record read shows them with the facts, in the same statement.
+ */
+export const caseSummariesAlongside = sql`
+  select 'case' as kind, ${careCase.personId} as "personId",
+         jsonb_build_object('id', ${careCase.id}, 'reference', ${careCase.reference}, 'personId', ${careCase.personId}, 'teamId', ${careCase.teamId},
+           'agencyId', ${careCase.agencyId}, 'coordinatorUserId', ${careCase.coordinatorUserId}, 'state', ${careCase.state},
+           'openedAt', ${careCase.openedAt}, 'closedAt', ${careCase.closedAt}) as fact
+  from ${careCase} where ${careCase.personId} = ${amongIds}`;
+
+/** One column of those people's cases, as a subquery: whose names a page showing the cases needs. */
+export const caseColumnAmong = (column: 'agencyId' | 'teamId' | 'coordinatorUserId') => sql`select ${careCase[column]} from ${careCase} where ${careCase.personId} = ${amongIds}`;
+
+type SummaryJson = Omit<CaseSummary, 'openedAt' | 'closedAt'> & { openedAt: string; closedAt: string | null };
+export type CaseSummary = Awaited<ReturnType<typeof casesOfPeople>>[number];
+
+/** The cases among rows read alongside others, as casesOfPeople returns them: newest first. */
+export function caseSummariesFromRead(read: readonly { kind: string; fact: unknown }[]): CaseSummary[] {
+  return read
+    .flatMap((row) => (row.kind === 'case' ? [row.fact as SummaryJson] : []))
+    .map((c) => ({ ...c, openedAt: new Date(c.openedAt), closedAt: c.closedAt === null ? null : new Date(c.closedAt) }))
+    .sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime());
+}
+
 export async function lastClosedAt(db: Queryable, personId: string, teamId: string): Promise<{ id: string; closedAt: Date } | null> {
   const [row] = await db
     .select({ id: careCase.id, closedAt: careCase.closedAt })

@@ -177,6 +177,10 @@ export class DirectoryService implements ActorSource {
     return store.namesFor(db, { agencyIds: unique(ids.agencyIds), teamIds: unique(ids.teamIds), userIds: unique(ids.userIds) });
   }
 
+  /** Names read in the same statement as other rows (see store.namesAlongside), for a page that reads everything at once. */
+  readonly namesAlongside = store.namesAlongside;
+  readonly namesFromRead = store.namesFromRead;
+
   /** An active team in an active agency that a referral can be sent to, or null. */
   async getTeamForReferral(teamId: string) {
     const found = await store.findTeam(this.db, teamId);

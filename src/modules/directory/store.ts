@@ -212,25 +212,54 @@ type UserName = Pick<UserRow, 'id' | 'name' | 'phone' | 'email' | 'jobTitle'>;
 type NameRow = { kind: 'agency'; named: AgencyName } | { kind: 'team'; named: TeamName } | { kind: 'user'; named: UserName };
 
 const among = (column: unknown, list: string) => sql`${column} = any(${sql.placeholder(list)}::uuid[])`;
+const agencyNamed = sql`jsonb_build_object('id', ${agency.id}, 'name', ${agency.name}, 'type', ${agency.type})`;
+const teamNamed = sql`jsonb_build_object('id', ${team.id}, 'name', ${team.name}, 'agencyId', ${team.agencyId}, 'phone', ${team.phone}, 'email', ${team.email})`;
+const userNamed = sql`jsonb_build_object('id', ${appUser.id}, 'name', ${appUser.name}, 'phone', ${appUser.phone}, 'email', ${appUser.email}, 'jobTitle', ${appUser.jobTitle})`;
 // Built once: lists of people ask it on every page.
 const namesStatement = prepare(sql`
-  select 'agency' as kind, jsonb_build_object('id', ${agency.id}, 'name', ${agency.name}, 'type', ${agency.type}) as named
-  from ${agency} where ${among(agency.id, 'agencyIds')}
+  select 'agency' as kind, ${agencyNamed} as named from ${agency} where ${among(agency.id, 'agencyIds')}
   union all
-  select 'team', jsonb_build_object('id', ${team.id}, 'name', ${team.name}, 'agencyId', ${team.agencyId}, 'phone', ${team.phone}, 'email', ${team.email})
-  from ${team} where ${among(team.id, 'teamIds')}
+  select 'team', ${teamNamed} from ${team} where ${among(team.id, 'teamIds')}
   union all
-  select 'user', jsonb_build_object('id', ${appUser.id}, 'name', ${appUser.name}, 'phone', ${appUser.phone}, 'email', ${appUser.email}, 'jobTitle', ${appUser.jobTitle})
-  from ${appUser} where ${among(appUser.id, 'userIds')}`);
+  select 'user', ${userNamed} from ${appUser} where ${among(appUser.id, 'userIds')}`);
+
+export type Names = { agencies: Map<string, AgencyName>; teams: Map<string, TeamName>; users: Map<string, UserName> };
+
+function namesFromRows(rows: readonly NameRow[]): Names {
+  const named = <K extends NameRow['kind']>(kind: K) =>
+    new Map(rows.flatMap((row) => (row.kind === kind ? [[row.named.id, row.named as Extract<NameRow, { kind: K }>['named']] as const] : [])));
+  return { agencies: named('agency'), teams: named('team'), users: named('user') };
+}
 
 /**
  * The names (and contact details) behind these ids, in one statement: lists of people ask this on
  * every page, and inside a transaction each statement waits for the one before.
  */
-export async function namesFor(db: Queryable, ids: { agencyIds?: string[]; teamIds?: string[]; userIds?: string[] }) {
+export async function namesFor(db: Queryable, ids: { agencyIds?: string[]; teamIds?: string[]; userIds?: string[] }): Promise<Names> {
   const anything = [ids.agencyIds, ids.teamIds, ids.userIds].some((list) => list?.length);
   const rows = anything ? await runPrepared<NameRow>(db, namesStatement, { agencyIds: ids.agencyIds ?? [], teamIds: ids.teamIds ?? [], userIds: ids.userIds ?? [] }) : [];
-  const named = <K extends NameRow['kind']>(kind: K) =>
-    new Map(rows.flatMap((row) => (row.kind === kind ? [[row.named.id, row.named as Extract<NameRow, { kind: K }>['named']] as const] : [])));
-  return { agencies: named('agency'), teams: named('team'), users: named('user') };
+  return namesFromRows(rows);
+}
+
+/** Where the ids to name come from, as subqueries of one column each, for names read alongside other rows. */
+export type NameSources = { agencyIds: SQL; teamIds: SQL; userIds: SQL };
+
+const NAMED_KIND = { agency_name: 'agency', team_name: 'team', user_name: 'user' } as const;
+
+/**
+ * The names behind ids that other SQL finds, as rows for a reader that reads several kinds of row in
+ * one statement (the access facts' reader): kinds `agency_name`, `team_name` and `user_name`.
+ */
+export function namesAlongside(from: NameSources): SQL {
+  return sql`
+    select 'agency_name' as kind, null::uuid as "personId", ${agencyNamed} as fact from ${agency} where ${agency.id} in (${from.agencyIds})
+    union all
+    select 'team_name', null::uuid, ${teamNamed} from ${team} where ${team.id} in (${from.teamIds})
+    union all
+    select 'user_name', null::uuid, ${userNamed} from ${appUser} where ${appUser.id} in (${from.userIds})`;
+}
+
+/** The names among rows read alongside others (see namesAlongside), as namesFor answers. */
+export function namesFromRead(read: readonly { kind: string; fact: unknown }[]): Names {
+  return namesFromRows(read.flatMap((row) => (row.kind in NAMED_KIND ? [{ kind: NAMED_KIND[row.kind as keyof typeof NAMED_KIND], named: row.fact } as NameRow] : [])));
 }

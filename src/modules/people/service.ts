@@ -1,16 +1,17 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
-import { loadAccessFacts, loadFactsAndInvolvements, momentOf } from '../../platform/access/facts.js';
-import { decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
+import { factsReader, loadAccessFacts, momentOf } from '../../platform/access/facts.js';
+import { decideItemAccess, decidePersonAccess, type PersonAccess } from '../../platform/access/person-access.js';
 import { hasPermission } from '../../platform/access/decide.js';
-import { canSeeItem, canSeeRecord } from '../../platform/access/person-filter.js';
+import { canSeeRecord } from '../../platform/access/person-filter.js';
 import { eventsOfUserAboutPerson } from '../../platform/audit/reads.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
 import { runTransaction, type Database, type Queryable } from '../../platform/db/database.js';
+import { rowFromJson } from '../../platform/db/row-json.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
 import type { CasesService } from '../cases/service.js';
@@ -76,10 +77,33 @@ export class PeopleService {
     private readonly audit: AuditTrail,
     private readonly guard: AccessGuard,
     private readonly clock: Clock,
-    private readonly directory: Pick<DirectoryService, 'namesFor'>,
-    private readonly cases: Pick<CasesService, 'summariesFor'>,
+    private readonly directory: Pick<DirectoryService, 'namesAlongside' | 'namesFromRead'>,
+    private readonly cases: Pick<CasesService, 'summariesAlongside' | 'caseColumnAmong' | 'summariesFromRead'>,
     private readonly receivesReferrals: ReceivesReferrals,
-  ) {}
+  ) {
+    // What a list of people says of each (to whom they are known, their cases and the names on both),
+    // read with the access facts in one statement; a record read adds the record itself.
+    const described = sql.join(
+      [
+        cases.summariesAlongside,
+        directory.namesAlongside({
+          agencyIds: sql`${store.involvedAmong('agencyId')} union ${cases.caseColumnAmong('agencyId')}`,
+          teamIds: sql`${store.involvedAmong('teamId')} union ${cases.caseColumnAmong('teamId')}`,
+          userIds: cases.caseColumnAmong('coordinatorUserId'),
+        }),
+      ],
+      sql` union all `,
+    );
+    this.readDescribed = factsReader(described);
+    this.readRecord = factsReader(sql`${store.recordAlongside} union all ${described}`);
+  }
+
+  private readonly readPerson = factsReader(store.personAlongside);
+  private readonly readDescribed: ReturnType<typeof factsReader>;
+  private readonly readRecord: ReturnType<typeof factsReader>;
+
+  /** Each person's name, read with the access facts when a record is opened (see recordOpener). */
+  readonly nameAlongside = store.nameAlongside;
 
   private today() {
     return londonDate(this.clock.now());
@@ -124,24 +148,16 @@ export class PeopleService {
    * the actor may open their record. Also returns the involvements and cases it read, so that a caller
    * showing more of the same people does not read them again.
    */
-  private async describe(
-    tx: Queryable,
-    actor: Actor,
-    candidates: store.Candidate[],
-    criteria: { dateOfBirth: string | null; nhsNumber: string | null },
-    loaded?: Awaited<ReturnType<typeof loadFactsAndInvolvements>>,
-  ) {
-    const ids = candidates.map((c) => c.id);
-    // One transaction is one connection: its queries run one after another. A record read hands in what it just decided on.
-    const { facts, involvements } = loaded ?? (await loadFactsAndInvolvements(tx, ids));
+  private async describe(tx: Queryable, actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }) {
+    return this.described(actor, candidates, criteria, await this.readDescribed(tx, candidates.map((c) => c.id)));
+  }
+
+  /** describe, on what was read (for a record read, with the record in the same statement). */
+  private described(actor: Actor, candidates: store.Candidate[], criteria: { dateOfBirth: string | null; nhsNumber: string | null }, loaded: ReadWithFacts) {
+    const { facts, involvements, read } = loaded;
     const at = momentOf(this.clock);
-    const cases = await this.cases.summariesFor(ids, tx);
-    const allCases = [...cases.values()].flat();
-    const names = await this.directory.namesFor({
-      agencyIds: [...involvements.map((i) => i.agencyId), ...allCases.map((c) => c.agencyId)],
-      teamIds: [...involvements.flatMap((i) => (i.teamId ? [i.teamId] : [])), ...allCases.map((c) => c.teamId)],
-      userIds: allCases.map((c) => c.coordinatorUserId),
-    }, tx);
+    const cases = this.cases.summariesFromRead(read);
+    const names = this.directory.namesFromRead(read);
     const results: SearchResult[] = candidates.map((candidate) => {
       const own = involvements.filter((i) => i.personId === candidate.id);
       const access = decidePersonAccess(actor, facts.get(candidate.id)!, at);
@@ -273,40 +289,40 @@ export class PeopleService {
    */
   async get(actor: Actor, id: string) {
     await this.guard.require(actor, 'people.view');
-    const { found, access, loaded } = await this.recordOrRefusal(actor, id);
-    return this.audit.read(auditActorOf(actor), async (tx, record) => {
-      const aliases = await store.aliasesOf(tx, id);
-      // REC-3 children are children-and-safeguarding information owned by the agency that recorded them:
-      // shown only where the decision shares them, and nothing says that others exist.
-      const children = await tx
-        .select()
-        .from(childLink)
-        .where(and(eq(childLink.personId, id), canSeeItem(actor, { personId: childLink.personId, category: 'children_safeguarding', owningAgencyId: childLink.recordedByAgency }, momentOf(this.clock))))
-        .orderBy(asc(childLink.recordedAt));
-      const described = await this.describe(tx, actor, [{ ...found, nameScore: 0, score: 0, dateOfBirth: found.dateOfBirth }], { dateOfBirth: null, nhsNumber: null }, loaded);
-      const summary = described.results[0]!;
-      record({ action: 'person.viewed', personId: id, subject: { type: 'person', id } });
-      return { person: found, aliases, children, involvements: described.involvements, cases: described.cases.get(id) ?? [], knownTo: summary.knownTo, caseSummaries: summary.cases, access: access! };
-    });
+    const loaded = await this.readRecord(this.db, [id]);
+    const { found, access, facts, at } = this.recordOrRefusal(actor, id, loaded);
+    if (!found || !access) return this.refuse(actor, id);
+    const aliases = rowsOfKind(loaded.read, 'alias', personAlias).sort(oldestFirst);
+    // REC-3 children are children-and-safeguarding information owned by the agency that recorded them:
+    // shown only where the decision shares them, and nothing says that others exist.
+    const children = rowsOfKind(loaded.read, 'child', childLink)
+      .filter((child) => decideItemAccess(actor, facts, { category: 'children_safeguarding', owningAgencyId: child.recordedByAgency }, at).allowed)
+      .sort(oldestFirst);
+    const described = this.described(actor, [{ ...found, nameScore: 0, score: 0 }], { dateOfBirth: null, nhsNumber: null }, loaded);
+    const summary = described.results[0]!;
+    await this.audit.recordNow(auditActorOf(actor), { action: 'person.viewed', personId: id, subject: { type: 'person', id } });
+    return { person: found, aliases, children, involvements: described.involvements, cases: described.cases.get(id) ?? [], knownTo: summary.knownTo, caseSummaries: summary.cases, access };
   }
 
   private async requireRecordAccess(actor: Actor, personId: string) {
     await this.guard.require(actor, 'people.record');
-    return (await this.recordOrRefusal(actor, personId)).found;
+    const { found, access } = this.recordOrRefusal(actor, personId, await this.readPerson(this.db, [personId]));
+    return found && access ? found : this.refuse(actor, personId);
   }
 
   /**
-   * The person and the actor's access, or the one answer for a person id that came with a request and
-   * is not the actor's to open, whether it exists or not: the same statements run either way (the
-   * facts are read for a missing id too), and the same refusal is recorded, naming the id asked for.
+   * The person and the actor's access, from one read of the person with their access facts; `found`
+   * and `access` are both set only when the actor may open the record. A person id that came with a
+   * request and is not the actor's to open gets the one answer (refuse), whether it exists or not:
+   * the same statement runs either way, and the same refusal is recorded, naming the id asked for.
    */
-  private async recordOrRefusal(actor: Actor, id: string) {
-    const found = await store.findPerson(this.db, id);
-    // The involvements come with the facts, so the record can show them without reading them again.
-    const loaded = await loadFactsAndInvolvements(this.db, [id]);
-    const access = decidePersonAccess(actor, loaded.facts.get(id)!, momentOf(this.clock));
-    if (found && access.level === 'record') return { found, access, loaded };
-    return this.refuse(actor, id);
+  private recordOrRefusal(actor: Actor, id: string, loaded: ReadWithFacts) {
+    const facts = loaded.facts.get(id)!;
+    const at = momentOf(this.clock);
+    const decided = decidePersonAccess(actor, facts, at);
+    const [found] = rowsOfKind(loaded.read, 'person', person);
+    const access = found && decided.level === 'record' ? decided : null;
+    return { found: access ? found : null, access, facts, at };
   }
 
   private async refuse(actor: Actor, id: string): Promise<never> {
@@ -442,3 +458,12 @@ async function shownBySearch(db: Queryable, userId: string, personId: string, wi
   return events.some((e) => SHOWN_BY.has(e.action) && e.outcome === 'success');
 }
 const SHOWN_BY = new Set(['person.search_result', 'person.known_check']);
+
+type ReadWithFacts = Awaited<ReturnType<ReturnType<typeof factsReader>>>;
+
+/** The rows of one kind read alongside the facts, as drizzle would have returned them. */
+function rowsOfKind<T extends typeof person | typeof personAlias | typeof childLink>(read: ReadWithFacts['read'], kind: string, table: T): T['$inferSelect'][] {
+  return read.flatMap((row) => (row.kind === kind ? [rowFromJson(table, row.fact as Record<string, unknown>)] : []));
+}
+
+const oldestFirst = (a: { recordedAt: Date }, b: { recordedAt: Date }) => a.recordedAt.getTime() - b.recordedAt.getTime();

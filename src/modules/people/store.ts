@@ -2,7 +2,8 @@ import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { prepare, runPrepared, type PreparedStatement, type Queryable } from '../../platform/db/database.js';
 import { recordsVisibleTo, recordVisibleTo } from '../../platform/access/person-filter.js';
 import { involvement } from '../../platform/access/schema.js';
-import { inquiry, person, personAlias, personNameWord } from './schema.js';
+import { rowAsJson } from '../../platform/db/row-json.js';
+import { childLink, inquiry, person, personAlias, personNameWord } from './schema.js';
 
 export type PersonRow = typeof person.$inferSelect;
 
@@ -355,3 +356,27 @@ export async function activeInvolvement(db: Queryable, personId: string, agencyI
     .from(involvement)
     .where(and(eq(involvement.personId, personId), eq(involvement.agencyId, agencyId), isNull(involvement.endedAt)));
 }
+
+// ---- Rows read alongside the access facts (see factsReader), each kind among the people in `ids` ----
+
+const amongIds = (column: unknown) => sql`${column} = any(${sql.placeholder('ids')}::uuid[])`;
+
+/** Each person's name as a JSON string (kind `name`): what opening a record shows at the top of every page. */
+export const nameAlongside = sql`
+  select 'name' as kind, ${person.id} as "personId", to_jsonb(${person.givenName} || ' ' || ${person.familyName}) as fact
+  from ${person} where ${amongIds(person.id)}`;
+
+/**
+ * The whole record (kinds `person`, `alias` and `child`): every child is read, and the record shows
+ * only those the access decision shares (REC-3), decided on the facts read in the same statement.
+ */
+export const personAlongside = sql`select 'person' as kind, ${person.id} as "personId", ${rowAsJson(person)} as fact from ${person} where ${amongIds(person.id)}`;
+export const recordAlongside = sql`
+  ${personAlongside}
+  union all
+  select 'alias', ${personAlias.personId}, ${rowAsJson(personAlias)} from ${personAlias} where ${amongIds(personAlias.personId)}
+  union all
+  select 'child', ${childLink.personId}, ${rowAsJson(childLink)} from ${childLink} where ${amongIds(childLink.personId)}`;
+
+/** The involvements' agencies or teams of those people, as a subquery: whose names a list of them shows. */
+export const involvedAmong = (column: 'agencyId' | 'teamId') => sql`select ${involvement[column]} from ${involvement} where ${amongIds(involvement.personId)}`;

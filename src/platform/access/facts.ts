@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Clock } from '../clocks/clock.js';
 import { londonDate } from '../clocks/working-days.js';
 import { prepare, runPrepared, type Queryable } from '../db/database.js';
@@ -36,35 +36,61 @@ export async function loadAccessFacts(db: Queryable, personIds: readonly string[
  * may open their record.
  */
 export async function loadFactsAndInvolvements(db: Queryable, personIds: readonly string[]) {
-  const ids = [...new Set(personIds)];
-  const facts = new Map<string, { involvements: InvolvementFact[]; consents: ConsentFact[]; exceptions: ExceptionFact[]; restrictions: RestrictionFact[]; breakGlass: BreakGlassFact[] }>();
-  const involvements: InvolvementSeen[] = [];
-  if (ids.length === 0) return { facts, involvements };
-  for (const id of ids) facts.set(id, { involvements: [], consents: [], exceptions: [], restrictions: [], breakGlass: [] });
-  const rows = await runPrepared<FactRow>(db, factsStatement, { ids });
-  const withdrawn = new Set(rows.flatMap((row) => (row.kind === 'consent' && row.fact.withdraws ? [row.fact.withdraws] : [])));
-  for (const row of rows) {
-    const of = facts.get(row.personId)!;
-    if (row.kind === 'involvement') {
-      const seen = { ...row.fact, personId: row.personId, startedAt: new Date(row.fact.startedAt), endedAt: row.fact.endedAt === null ? null : new Date(row.fact.endedAt) };
-      involvements.push(seen);
-      of.involvements.push({ agencyId: seen.agencyId, role: seen.role, active: seen.endedAt === null });
-    } else if (row.kind === 'consent') {
-      // A withdrawal is a decision of its own that only ends another: it is not a consent.
-      const { withdraws: _, decision, ...consent } = row.fact;
-      if (decision === 'withdrawn') continue;
-      of.consents.push({ ...consent, decision, obtainedAt: new Date(consent.obtainedAt), withdrawn: withdrawn.has(consent.id) });
-    } else if (row.kind === 'exception') of.exceptions.push(row.fact);
-    else if (row.kind === 'restriction') of.restrictions.push(row.fact);
-    else of.breakGlass.push({ ...row.fact, startedAt: new Date(row.fact.startedAt), expiresAt: new Date(row.fact.expiresAt) });
-  }
-  involvements.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-  return { facts, involvements };
+  return readFactsAlone(db, personIds);
 }
+
+/** A row another part of Concord asked for alongside the facts (see factsReader): its kind, whose it is, and the row as JSON. */
+export type ReadAlongside = { kind: string; personId: string | null; fact: unknown };
+
+/**
+ * A reader of the access facts that reads, in the same statement, what a page shows beside them: a
+ * record read asks for the person, their aliases, children, cases and the names on them, and gets
+ * everything in one round trip instead of one each (on this kind of machine the round trips, not the
+ * reads, are most of a request's cost). `alongside` is SQL selecting `kind, "personId", fact` (jsonb),
+ * as the facts do, among the people in the `ids` placeholder and any others it names. Built once.
+ */
+export function factsReader(alongside?: SQL) {
+  const statement = prepare(alongside ? sql`${factsSql} union all ${alongside}` : factsSql);
+  return async (db: Queryable, personIds: readonly string[], values: Record<string, unknown> = {}) => {
+    const ids = [...new Set(personIds)];
+    const facts = new Map<string, { involvements: InvolvementFact[]; consents: ConsentFact[]; exceptions: ExceptionFact[]; restrictions: RestrictionFact[]; breakGlass: BreakGlassFact[] }>();
+    const involvements: InvolvementSeen[] = [];
+    const read: ReadAlongside[] = [];
+    if (ids.length === 0) return { facts, involvements, read };
+    for (const id of ids) facts.set(id, { involvements: [], consents: [], exceptions: [], restrictions: [], breakGlass: [] });
+    const rows = await runPrepared<FactRow | ReadAlongside>(db, statement, { ...values, ids });
+    const withdrawn = new Set(rows.flatMap((row) => (row.kind === 'consent' && (row as ConsentRow).fact.withdraws ? [(row as ConsentRow).fact.withdraws!] : [])));
+    for (const row of rows) {
+      if (!FACT_KINDS.has(row.kind)) {
+        read.push(row as ReadAlongside);
+        continue;
+      }
+      const fact = row as FactRow;
+      const of = facts.get(fact.personId)!;
+      if (fact.kind === 'involvement') {
+        const seen = { ...fact.fact, personId: fact.personId, startedAt: new Date(fact.fact.startedAt), endedAt: fact.fact.endedAt === null ? null : new Date(fact.fact.endedAt) };
+        involvements.push(seen);
+        of.involvements.push({ agencyId: seen.agencyId, role: seen.role, active: seen.endedAt === null });
+      } else if (fact.kind === 'consent') {
+        // A withdrawal is a decision of its own that only ends another: it is not a consent.
+        const { withdraws: _, decision, ...consent } = fact.fact;
+        if (decision === 'withdrawn') continue;
+        of.consents.push({ ...consent, decision, obtainedAt: new Date(consent.obtainedAt), withdrawn: withdrawn.has(consent.id) });
+      } else if (fact.kind === 'exception') of.exceptions.push(fact.fact);
+      else if (fact.kind === 'restriction') of.restrictions.push(fact.fact);
+      else of.breakGlass.push({ ...fact.fact, startedAt: new Date(fact.fact.startedAt), expiresAt: new Date(fact.fact.expiresAt) });
+    }
+    involvements.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    return { facts, involvements, read };
+  };
+}
+
+type ConsentRow = Extract<FactRow, { kind: 'consent' }>;
+const FACT_KINDS = new Set<string>(['involvement', 'consent', 'exception', 'restriction', 'break_glass']);
 
 const among = (column: unknown) => sql`${column} = any(${sql.placeholder('ids')}::uuid[])`;
 // Built once: it is read for every person any page shows.
-const factsStatement = prepare(sql`
+const factsSql = sql`
     select 'involvement' as kind, ${involvement.personId} as "personId",
            jsonb_build_object('agencyId', ${involvement.agencyId}, 'teamId', ${involvement.teamId}, 'role', ${involvement.role},
              'startedAt', ${involvement.startedAt}, 'endedAt', ${involvement.endedAt}) as fact
@@ -90,7 +116,8 @@ const factsStatement = prepare(sql`
     union all
     select 'break_glass' as kind, ${breakGlass.personId} as "personId",
            jsonb_build_object('id', ${breakGlass.id}, 'userId', ${breakGlass.userId}, 'startedAt', ${breakGlass.startedAt}, 'expiresAt', ${breakGlass.expiresAt}) as fact
-    from ${breakGlass} where ${among(breakGlass.personId)}`);
+    from ${breakGlass} where ${among(breakGlass.personId)}`;
+const readFactsAlone = factsReader();
 
 export async function loadPersonFacts(db: Queryable, personId: string): Promise<PersonAccessFacts> {
   return (await loadAccessFacts(db, [personId])).get(personId)!;
