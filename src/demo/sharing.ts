@@ -1,5 +1,7 @@
 import { londonDate } from '../platform/clocks/working-days.js';
 import { EXCEPTION_CHECKLIST } from '../modules/sharing/rules.js';
+import type { Actor } from '../platform/access/actor.js';
+import { CMHT_PEOPLE as P, type DemoPerson } from './people.js';
 import type { Cast } from './referrals.js';
 import type { Timeline, When } from './timeline.js';
 
@@ -10,7 +12,7 @@ import type { Timeline, When } from './timeline.js';
  * access (break-glass) reviewed by the Caldicott guardian, and one waiting for her.
  */
 export function sharingStories(t: Timeline, c: Cast) {
-  const { sharing, notes, involvement, oversight } = t.services;
+  const { sharing, notes, involvement, oversight, people } = t.services;
   const personOf = (label: string) => {
     const story = t.stories.get(label);
     if (!story) throw new Error(`The demo's sharing stories need the referral "${label}"`);
@@ -140,10 +142,13 @@ export function sharingStories(t: Timeline, c: Cast) {
     }),
   );
 
-  // Emergency access: one reviewed by the Caldicott guardian, one waiting for her.
+  // Emergency access: one reviewed by the Caldicott guardian, one waiting for her. Each starts, as it
+  // must, from a known check (name and date of birth) that showed the person a moment before.
+  const knownCheck = (actor: Actor, who: DemoPerson) => people.search(actor, { name: `${who.givenName} ${who.familyName}`, dateOfBirth: who.dateOfBirth });
   const gareth = personOf('Gareth Pryce');
   let garethAlert = '';
   at([4, '19:40'], 'Gareth Pryce: emergency access by Pathways', async () => {
+    await knownCheck(c.jade, P.gareth);
     const glass = await oversight.breakGlass(c.jade, gareth(), {
       reason: 'risk_to_life',
       explanation: 'Gareth came to the evening clinic drunk, saying he would “sort out” his neighbour tonight. I need his risk history and who coordinates his care to pass to the police.',
@@ -158,10 +163,11 @@ export function sharingStories(t: Timeline, c: Cast) {
     }),
   );
   const kenneth = personOf('Kenneth Mabey');
-  at([0, '08:15'], 'Kenneth Mabey: emergency access by Open Door', () =>
-    oversight.breakGlass(c.ben, kenneth(), {
+  at([0, '08:15'], 'Kenneth Mabey: emergency access by Open Door', async () => {
+    await knownCheck(c.ben, P.kenneth);
+    return oversight.breakGlass(c.ben, kenneth(), {
       reason: 'risk_to_life',
       explanation: 'Kenneth collapsed at the drop-in and is confused. The ambulance crew asked what medication he is on and who his care coordinator is.',
-    }),
-  );
+    });
+  });
 }

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, Browser, testConcord, type TestConcord } from '../support/app.js';
 import { actorFor, openCase } from '../support/casework.js';
-import { recordPaths } from '../../src/modules/people/paths.js';
+import { peoplePaths, recordPaths } from '../../src/modules/people/paths.js';
 import { notesApiPaths } from '../../src/modules/notes/paths.js';
 import { sharingApiPaths } from '../../src/modules/sharing/paths.js';
 import { involvementApiPaths } from '../../src/modules/involvement/paths.js';
@@ -23,7 +23,7 @@ const EMAIL = {
   raj: 'raj.patel@northshire-council.example', // the referrer
   kofi: 'kofi.mensah@harbour-housing.example', // Harbour Housing: added as a partner
   ben: 'ben.carter@opendoor.example', // Open Door: added as a partner, then deactivated
-  michael: 'michael.dunn@northshire-probation.example', // probation: no relationship, uses break-glass
+  jade: 'jade.robinson@pathways.example', // Pathways: no relationship, finds the person by a known check and uses break-glass
   alex: 'alex.morgan@northshire-care.example', // partnership administrator
 };
 const actors = { tom: await actorFor(t, EMAIL.tom), priya: await actorFor(t, EMAIL.priya), raj: await actorFor(t, EMAIL.raj), kofi: await actorFor(t, EMAIL.kofi), ben: await actorFor(t, EMAIL.ben) };
@@ -153,9 +153,11 @@ describe('a change to access takes effect on the very next request', () => {
     assert.equal(exception.statusCode, 201, exception.body);
     const glassed = await person();
     const kofi = await viewer(EMAIL.kofi);
-    const michael = await viewer(EMAIL.michael);
-    await michael.browser.get(recordPaths.breakGlass(glassed.id));
-    const broke = await michael.browser.post(recordPaths.breakGlass(glassed.id), { reason: 'risk_to_life', explanation: 'Called by the hospital: Dana has taken an overdose and needs her care plan now.' });
+    const jade = await viewer(EMAIL.jade);
+    // Every person here is born on 1 January 1970 (support/casework.ts): name and date of birth make a known check.
+    assert.match((await jade.browser.get(peoplePaths.searchFor({ name: glassed.name, dateOfBirth: '1970-01-01' }))).body, /data-qa="break-glass"/);
+    await jade.browser.get(recordPaths.breakGlass(glassed.id));
+    const broke = await jade.browser.post(recordPaths.breakGlass(glassed.id), { reason: 'risk_to_life', explanation: 'Called by the hospital: Dana has taken an overdose and needs her care plan now.' });
     assert.equal(broke.statusCode, 303, broke.body);
 
     t.clock.set('2026-03-03T23:59:00Z');
@@ -169,10 +171,10 @@ describe('a change to access takes effect on the very next request', () => {
     t.clock.set('2026-03-05T00:01:00Z');
     assert.deepEqual(await seen(kofi, excepted), { record: MISSING, note: false, name: false }, 'the day after its review date, the exception no longer opens the record');
 
-    // Michael broke the glass at 10:00 on the 3rd for 4 hours: move back to just inside, then just past.
+    // Jade broke the glass at 10:00 on the 3rd for 4 hours: move back to just inside, then just past.
     t.clock.set('2026-03-03T13:59:59Z');
-    assert.deepEqual(await seen(michael, glassed), { record: OPEN, note: true, name: true });
+    assert.deepEqual(await seen(jade, glassed), { record: OPEN, note: true, name: true });
     t.clock.set('2026-03-03T14:00:00Z');
-    assert.deepEqual(await seen(michael, glassed), { record: MISSING, note: false, name: false });
+    assert.deepEqual(await seen(jade, glassed), { record: MISSING, note: false, name: false });
   });
 });

@@ -4,7 +4,7 @@ import { auditSince, Browser, lastAuditId, testConcord, type TestConcord } from 
 import { textOf } from '../support/casework.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
 import { oversightPaths as paths } from '../../src/modules/oversight/paths.js';
-import { EMAIL, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
+import { EMAIL, knownCheck, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
 
 const t: TestConcord = await testConcord({ now: '2026-03-03T09:00:00Z' });
 const world = await worldFor(t);
@@ -88,6 +88,7 @@ describe('who can see this record', () => {
   });
 
   test('emergency access shows on every side: the user’s own explanation, the agencies list, and a tag in the viewers list', async () => {
+    await raj.get(knownCheck(nadia));
     await raj.get(recordPaths.breakGlass(nadia.id));
     await raj.post(recordPaths.breakGlass(nadia.id), { reason: 'urgent_clinical_need', explanation: 'Nadia is in A&E and the ward needs to know her medication today.' });
     assert.equal((await raj.get(recordPaths.person(nadia.id))).statusCode, 200);

@@ -5,7 +5,7 @@ import { errorSummary } from '../support/pages.js';
 import { textOf } from '../support/casework.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
 import { oversightApiPaths as api, oversightPaths as paths } from '../../src/modules/oversight/paths.js';
-import { countOf, EMAIL, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
+import { countOf, EMAIL, knownCheck, knownCheckApi, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
 
 const t: TestConcord = await testConcord({ now: '2026-03-03T22:14:00Z' });
 const world = await worldFor(t);
@@ -17,8 +17,9 @@ const auditorApi = await apiClient(t, EMAIL.helen);
 
 const EXPLANATION = 'Amir’s neighbour rang the duty line: he has taken an overdose and the CMHT is closed.';
 
-/** Raj breaks the glass on Amir and opens his record; the alert's id. */
+/** Raj finds Amir by a known check, breaks the glass and opens his record; the alert's id. */
 async function rajBreaksTheGlass() {
+  await raj.get(knownCheck(amir));
   await raj.get(recordPaths.breakGlass(amir.id));
   t.clock.advance(60_000);
   const posted = await raj.post(recordPaths.breakGlass(amir.id), { reason: 'risk_to_life', explanation: EXPLANATION });
@@ -163,6 +164,7 @@ describe('the access alert queue (API)', () => {
   test('a new alert is reviewed through the API once: 201, then 409; bad input is 400 and writes nothing', async () => {
     const ella = await world.person('Ella', 'Brandt');
     const rajApi = await apiClient(t, EMAIL.raj);
+    await rajApi.get(knownCheckApi(ella));
     const granted = await rajApi.post(api.breakGlass(ella.id), { reason: 'safeguarding_emergency', explanation: 'Police at the door with a child protection concern tonight.' });
     assert.equal(granted.statusCode, 201, granted.body);
     const newAlert = JSON.parse(granted.body).alertId as string;

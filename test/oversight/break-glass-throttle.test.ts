@@ -6,7 +6,7 @@ import { errorSummary } from '../support/pages.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
 import { oversightPaths } from '../../src/modules/oversight/paths.js';
 import type { DomainError } from '../../src/platform/errors.js';
-import { countOf, EMAIL, rowsOf, worldFor } from './world.js';
+import { countOf, EMAIL, knownCheck, rowsOf, worldFor } from './world.js';
 
 // Two openings an hour, so that the third waits for the Caldicott guardian.
 const t: TestConcord = await testConcord({ now: '2026-03-03T10:00:00Z', env: { SESSION_IDLE_MINUTES: '600', BREAK_GLASS_PER_HOUR: '2' } });
@@ -33,6 +33,7 @@ const auditNotProbed = async (after: number) => {
 describe('emergency access refused is recorded', () => {
   test('no reason or too short an explanation: refused with the problems, recorded as a refusal, nothing else written', async () => {
     const jo = await world.person('Jo', 'Ashworth');
+    await world.found(raj, jo);
     const before = await lastAuditId(t);
     const counts = await written();
     await assert.rejects(oversight.breakGlass(raj, jo.id, { explanation: 'Urgent, sorry' }), (error: DomainError) => error.kind === 'invalid' && error.fieldErrors.length === 2);
@@ -54,6 +55,7 @@ describe('emergency access refused is recorded', () => {
 describe('emergency access beyond the hourly allowance waits for the Caldicott guardian', () => {
   test('the first two in an hour start; the third is a request and opens nothing; an hour later it starts again', async () => {
     const [a, b, c] = [await world.person('Ann', 'Cotterill'), await world.person('Bill', 'Cotterill'), await world.person('Cath', 'Cotterill')];
+    for (const p of [a, b, c]) await world.found(raj, p);
     assert.equal((await oversight.breakGlass(raj, a.id, GOOD)).status, 'started');
     t.clock.advance(60_000);
     assert.equal((await oversight.breakGlass(raj, b.id, GOOD)).status, 'started');
@@ -65,15 +67,18 @@ describe('emergency access beyond the hourly allowance waits for the Caldicott g
     assert.deepEqual((await auditNotProbed(before.audit)).map((e) => [e.action, e.subject_type]), [['record.break_glass_requested', 'break_glass_request']]);
 
     t.clock.advance(60 * 60_000);
+    await world.found(raj, c);
     assert.equal((await oversight.breakGlass(raj, c.id, GOOD)).status, 'started', 'the first of those two was over an hour ago');
   });
 
   test('the page tells the user it waits, and the guardian sees it in the access alerts; approving starts the access', async () => {
     t.clock.advance(2 * 60 * 60_000);
     const [d, e, f] = [await world.person('Dora', 'Fenwick'), await world.person('Ed', 'Fenwick'), await world.person('Flo', 'Fenwick')];
+    for (const p of [d, e]) await world.found(raj, p);
     await oversight.breakGlass(raj, d.id, GOOD);
     await oversight.breakGlass(raj, e.id, GOOD);
     const rajBrowser = await new Browser(t.app).signIn(EMAIL.raj);
+    assert.match((await rajBrowser.get(knownCheck(f))).body, /data-qa="break-glass"/);
     await rajBrowser.get(recordPaths.breakGlass(f.id));
     const posted = await rajBrowser.post(recordPaths.breakGlass(f.id), GOOD);
     assert.equal(posted.statusCode, 303);
@@ -104,6 +109,7 @@ describe('emergency access beyond the hourly allowance waits for the Caldicott g
 
   test('declining leaves the record closed; a decision without a choice or a reason is refused and nothing is written', async () => {
     const g = await world.person('Gus', 'Fenwick');
+    await world.found(raj, g);
     const waiting = await oversight.breakGlass(raj, g.id, GOOD);
     assert.equal(waiting.status, 'waiting');
     const requestId = waiting.status === 'waiting' ? waiting.requestId : '';

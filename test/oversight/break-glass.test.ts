@@ -5,7 +5,7 @@ import { errorSummary } from '../support/pages.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
 import { oversightApiPaths } from '../../src/modules/oversight/paths.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { countOf, EMAIL, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
+import { countOf, EMAIL, knownCheck, knownCheckApi, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
 
 // Long sessions, so that the clock can move past the end of emergency access without signing out.
 const t: TestConcord = await testConcord({ now: '2026-03-03T10:00:00Z', env: { SESSION_IDLE_MINUTES: '600' } });
@@ -17,11 +17,11 @@ const tom = await new Browser(t.app).signIn(EMAIL.tom);
 const helen = await new Browser(t.app).signIn(EMAIL.helen);
 const alex = await new Browser(t.app).signIn(EMAIL.alex);
 const michael = await apiClient(t, EMAIL.michael);
+const rajApi = await apiClient(t, EMAIL.raj);
 
 const FORM = recordPaths.breakGlass(jean.id);
 /** Jean found by a known check (name and date of birth), as the duty team, which receives referrals, asks it. */
-const [YEAR, MONTH, DAY] = ((await t.pool.query('select date_of_birth::text as d from person where id = $1', [jean.id])).rows[0].d as string).split('-') as [string, string, string];
-const KNOWN_CHECK = `/people/search?${new URLSearchParams({ name: jean.name, 'dateOfBirth-day': DAY, 'dateOfBirth-month': MONTH, 'dateOfBirth-year': YEAR })}`;
+const KNOWN_CHECK = knownCheck(jean);
 const GOOD = { reason: 'crisis_out_of_hours', explanation: 'Police called at 2am: Jean is in crisis and the CMHT is closed until morning.' };
 const written = async () => ({ breakGlass: await countOf(t, 'break_glass'), alerts: await countOf(t, 'access_alert') });
 
@@ -47,7 +47,7 @@ describe('emergency access (break-glass)', () => {
     assert.match(found.body, /data-purpose="known_check"/);
     assert.match(found.body, new RegExp(`href="${FORM}"[^>]*data-qa="break-glass"[^>]*>\\s*Emergency access`));
     // Probation takes no referrals: it has no way to find a stranger, so no emergency access from search either.
-    const probation = await michael.get(`/api/v1/people?${new URLSearchParams({ name: jean.name, dateOfBirth: `${YEAR}-${MONTH}-${DAY}` })}`);
+    const probation = await michael.get(knownCheckApi(jean));
     assert.deepEqual([probation.json().purpose, probation.json().people.some((p: { id: string }) => p.id === jean.id)], ['relationship', false]);
     const involved = await tom.get(`/people/search?name=${encodeURIComponent(jean.name)}`);
     assert.match(involved.body, /data-qa="open-record"/);
@@ -163,25 +163,28 @@ describe('emergency access (API)', () => {
   const url = oversightApiPaths.breakGlass(jean.id);
 
   test('bad input is refused with problem+json naming each field, and nothing is written', async () => {
+    // As on the page, a known check shows Jean first: emergency access is only for someone a search just showed.
+    const found = await rajApi.get(knownCheckApi(jean));
+    assert.deepEqual([found.json().purpose, found.json().people.some((p: { id: string }) => p.id === jean.id)], ['known_check', true]);
     const before = await written();
-    const response = await michael.post(url, { reason: 'nosiness', explanation: 'short' });
+    const response = await rajApi.post(url, { reason: 'nosiness', explanation: 'short' });
     assert.equal(response.statusCode, 400);
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
     assert.deepEqual(JSON.parse(response.body).errors.map((e: { field: string }) => e.field), ['reason', 'explanation']);
-    assert.equal((await michael.post(oversightApiPaths.breakGlass(UNKNOWN_ID), GOOD)).statusCode, 404);
+    assert.equal((await rajApi.post(oversightApiPaths.breakGlass(UNKNOWN_ID), GOOD)).statusCode, 404);
     assert.deepEqual(await written(), before);
   });
 
   test('emergency access opens the record through the API; asking again while it lasts is a conflict', async () => {
-    const response = await michael.post(url, { ...GOOD, reason: 'risk_to_life' });
+    const response = await rajApi.post(url, { ...GOOD, reason: 'risk_to_life' });
     assert.equal(response.statusCode, 201, response.body);
     const body = JSON.parse(response.body);
     assert.equal(body.personId, jean.id);
     assert.equal(body.reason, 'risk_to_life');
     assert.equal(new Date(body.expiresAt).getTime() - new Date(body.startedAt).getTime(), 4 * 60 * 60_000);
     assert.equal(response.headers.location, `/api/v1/people/${jean.id}`);
-    assert.equal((await michael.get(`/api/v1/people/${jean.id}`)).statusCode, 200);
-    const again = await michael.post(url, GOOD);
+    assert.equal((await rajApi.get(`/api/v1/people/${jean.id}`)).statusCode, 200);
+    const again = await rajApi.post(url, GOOD);
     assert.equal(again.statusCode, 409);
     assert.equal(JSON.parse(again.body).code, 'OVERSIGHT.ACCESS_NOT_NEEDED');
   });

@@ -1,6 +1,8 @@
 import type { Actor } from '../../src/platform/access/actor.js';
 import { actorFor } from '../support/casework.js';
 import type { TestConcord } from '../support/app.js';
+import { withQuery } from '../../src/platform/http/paths.js';
+import { peopleApiPaths, peoplePaths } from '../../src/modules/people/paths.js';
 
 /**
  * The people and facts the oversight tests look at: people known to agencies through involvement rows,
@@ -30,9 +32,8 @@ export async function worldFor(t: TestConcord) {
   /** A new person, with the agencies of the given actors involved in their care (a partner by default). */
   async function person(givenName: string, familyName: string, involved: { actor: Actor; role?: string }[] = [{ actor: actors.tom, role: 'receiving_service' }]) {
     made += 1;
-    const created = await t.db.transaction((tx) =>
-      t.services.people.createInTransaction(tx, actors.tom, t.services.people.parsePerson({ givenName, familyName, dateOfBirth: `1980-01-${String((made % 28) + 1).padStart(2, '0')}` }), () => undefined),
-    );
+    const dateOfBirth = `1980-01-${String((made % 28) + 1).padStart(2, '0')}`;
+    const created = await t.db.transaction((tx) => t.services.people.createInTransaction(tx, actors.tom, t.services.people.parsePerson({ givenName, familyName, dateOfBirth }), () => undefined));
     for (const { actor, role } of involved) {
       await t.pool.query(`insert into involvement (person_id, agency_id, team_id, role, source_type, source_id, started_at) values ($1, $2, $3, $4, 'test', gen_random_uuid(), '2025-11-04T09:00:00Z')`, [
         created.id,
@@ -41,7 +42,16 @@ export async function worldFor(t: TestConcord) {
         role ?? 'partner',
       ]);
     }
-    return { id: created.id, name: `${givenName} ${familyName}` };
+    return { id: created.id, name: `${givenName} ${familyName}`, dateOfBirth };
+  }
+
+  /**
+   * The actor's known check (REF-8: name and date of birth, as a team that receives referrals makes it)
+   * shows them the person, as it must before emergency access can be asked for.
+   */
+  async function found(actor: Actor, sought: Sought) {
+    const { purpose, results } = await t.services.people.search(actor, { name: sought.name, dateOfBirth: sought.dateOfBirth });
+    if (purpose !== 'known_check' || !results.some((r) => r.id === sought.id)) throw new Error(`${sought.name} was not shown by a known check`);
   }
 
   /** The person's consent to share these categories with the actor's agency, recorded by Tom; its id. */
@@ -68,8 +78,13 @@ export async function worldFor(t: TestConcord) {
     );
   }
 
-  return { actors, person, consent, withdraw, restrict };
+  return { actors, person, found, consent, withdraw, restrict };
 }
+
+type Sought = { id: string; name: string; dateOfBirth: string };
+/** The known check for a person on the search page, and through the API. */
+export const knownCheck = (sought: Sought) => peoplePaths.searchFor({ name: sought.name, dateOfBirth: sought.dateOfBirth });
+export const knownCheckApi = (sought: Sought) => withQuery(peopleApiPaths.people(), { name: sought.name, dateOfBirth: sought.dateOfBirth });
 
 export const rowsOf = async (t: TestConcord, sql: string, values: unknown[] = []) => (await t.pool.query(sql, values)).rows;
 export const countOf = async (t: TestConcord, table: string) => Number((await t.pool.query(`select count(*)::int as n from ${table}`)).rows[0].n);

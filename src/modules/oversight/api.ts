@@ -70,7 +70,7 @@ export function oversightApi(services: Services): RouteSpec[] {
   const alertIdOf = (request: FastifyRequest) => referenceOrNotFound(paramsOf(request).alertId, 'OVERSIGHT.ALERT_NOT_FOUND');
   return [
     endpoint('POST', api.breakGlass.pattern, 'records.break_glass', { action: 'record.break_glass' },
-      'Open a record your agency has no relationship with, in an emergency, for a few hours: give a listed reason and explain it (alerts the Caldicott guardian). 409 if you can already open it. Beyond BREAK_GLASS_PER_HOUR openings in an hour it waits for the Caldicott guardian (status waiting).',
+      'Open a record your agency has no relationship with, in an emergency, for a few hours: give a listed reason and explain it (alerts the Caldicott guardian). Only for a person a search (GET /api/v1/people, or the search page) showed you in the last hour, or one your agency already has a relationship with: any other reference answers 404 PEOPLE.NOT_FOUND, exactly as one that does not exist. 409 if you can already open it. Beyond BREAK_GLASS_PER_HOUR openings in an hour it waits for the Caldicott guardian (status waiting).',
       { params: z.object({ personId: id }), body: breakGlassInput, response: breakGlassOutcome, successStatus: 201 },
       async (request, actor) => {
         const outcome = await oversight.breakGlass(actor, referenceOrNotFound(paramsOf(request).personId, 'PEOPLE.NOT_FOUND'), bodyOf(request));

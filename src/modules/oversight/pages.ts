@@ -60,11 +60,11 @@ export function oversightPages(services: Services): RouteSpec[] {
 
   return [
     // ---- Emergency access (break-glass) ---------------------------------------------------------
-    page(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass_form_viewed', 'Form to ask for emergency access to a record your agency has no relationship with', async (request, reply) => {
+    page(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass_form_viewed', 'Form to ask for emergency access to a record your agency has no relationship with, for a person a search showed you in the last hour (anyone else: not found)', async (request, reply) => {
       const personId = personIdOf(request);
       return toRecordIfOpen(reply, personId, async () => render(reply, 'break-glass', await oversight.breakGlassForm(actorOf(request), personId)));
     }),
-    answer(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass', 'Open a record in an emergency for a few hours, giving a reason (alerts the Caldicott guardian)', async (request, reply) => {
+    answer(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass', 'Open a record in an emergency for a few hours, giving a reason (alerts the Caldicott guardian); like its form, only for a person a search showed you', async (request, reply) => {
       const personId = personIdOf(request);
       return toRecordIfOpen(reply, personId, async () => {
         const outcome = await oversight.breakGlass(actorOf(request), personId, formOf(request));

@@ -21,7 +21,7 @@ export type OversightDependencies = {
   audit: AuditTrail;
   guard: AccessGuard;
   clock: Clock;
-  people: Pick<PeopleService, 'exists' | 'accessTo' | 'namesOf' | 'shownToActor'>;
+  people: Pick<PeopleService, 'followedFromSearch' | 'namesOf'>;
   directory: Pick<DirectoryService, 'namesFor'>;
   config: Config['oversight'];
 };
@@ -32,7 +32,6 @@ const ALERTS_PAGE = 50;
 export type BreakGlassOutcome =
   | ({ status: 'started'; name: string; alertId: string } & store.BreakGlassRow)
   | { status: 'waiting'; requestId: string; personId: string; name: string; requestedAt: Date };
-const NOT_FOUND = 'There is no person with that reference.';
 
 /**
  * Emergency access (break-glass) and the alerts it and other unusual access raise for the auditor and
@@ -43,19 +42,17 @@ export class OversightService {
 
   /** The person emergency access would open, for its form; refused when the record already opens. */
   async breakGlassForm(actor: Actor, personId: string) {
-    const { db, guard, people } = this.deps;
-    await guard.require(actor, 'records.break_glass', {}, { type: 'person', id: personId });
-    if ((await people.accessTo(db, actor, personId)).level === 'record') throw accessNotNeeded();
-    // Named only for a person a search just showed the actor; any other id answers as a missing person.
-    const shown = await people.shownToActor(actor, personId, { action: 'record.break_glass_form_viewed', purpose: 'emergency access' });
-    return { personId, name: shown.name, hours: this.deps.config.breakGlassHours };
+    const name = await this.requireBreakGlassNeeded(actor, personId);
+    await this.deps.audit.recordNow(auditActorOf(actor), { action: 'record.break_glass_form_viewed', personId, subject: { type: 'person', id: personId }, details: { purpose: 'emergency access' } });
+    return { personId, name, hours: this.deps.config.breakGlassHours };
   }
 
   /**
    * Opens a record the actor has no relationship with, for a few hours, for a listed reason explained
    * in their words. It raises an alert for the Caldicott guardian in the same transaction. Beyond the
    * hourly allowance it opens nothing: it is recorded as a request that waits for her decision.
-   * A refusal (no reason, too short an explanation, no permission) is recorded too.
+   * A refusal (no reason, too short an explanation, no permission) is recorded too. Like its form, it
+   * is only for a person a search just showed the actor (`requireBreakGlassNeeded`).
    */
   async breakGlass(actor: Actor, personId: string, input: unknown): Promise<BreakGlassOutcome> {
     const name = await this.requireBreakGlassNeeded(actor, personId);
@@ -196,13 +193,19 @@ export class OversightService {
     }));
   }
 
+  /**
+   * The name of the person emergency access would open, for its form and for asking for it. Only for
+   * someone a search just showed the actor, or with whom they already have a relationship: any other
+   * id, made up or real, answers (and is recorded) as a person that does not exist, so emergency access
+   * cannot be used to find out who exists.
+   */
   private async requireBreakGlassNeeded(actor: Actor, personId: string): Promise<string> {
-    const { db, guard, people } = this.deps;
+    const { guard, people } = this.deps;
     await guard.require(actor, 'records.break_glass', {}, { type: 'person', id: personId });
-    if (!(await people.exists(db, personId))) throw notFound('PEOPLE.NOT_FOUND', NOT_FOUND);
+    const found = await people.followedFromSearch(actor, personId);
     // The notice says no name: it is shown on whichever page comes next, which may not be the record.
-    if ((await people.accessTo(db, actor, personId)).level === 'record') throw accessNotNeeded();
-    return (await people.namesOf(db, [personId])).get(personId)!;
+    if (found.access.level === 'record') throw accessNotNeeded();
+    return found.name;
   }
 
   // ---- The alert queue -------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   dateOfBirthProblem,
+  followsOnFromSearch,
   formatNhsNumber,
   givenNameVariants,
   isValidNhsNumber,
@@ -12,6 +13,8 @@ import {
   normalisePostcode,
   personInput,
   searchInput,
+  SHOWN_BY_SEARCH_FOR_MS,
+  shownBySearchWindow,
 } from './rules.js';
 
 /** An independent computation of the check digit, to test the rule against. */
@@ -122,5 +125,22 @@ describe('search input', () => {
     assert.deepEqual(nameQuery('Bob  Smith'), { given: ['bob', 'robert'], family: 'smith' });
     assert.deepEqual(nameQuery('Okoro'), { given: ['okoro'], family: 'okoro' });
     assert.equal(nameQuery('  '), null);
+  });
+});
+
+describe('pages and actions that follow on from a search', () => {
+  test('a relationship of any kind, or a search that just showed the person, lets the page go on; nothing else does', () => {
+    assert.equal(followsOnFromSearch('record', false), true);
+    assert.equal(followsOnFromSearch('referral-status', false), true, 'the agency referred them, so it knows they exist');
+    assert.equal(followsOnFromSearch('none', true), true);
+    assert.equal(followsOnFromSearch('none', false), false, 'a bare id answers as a missing person');
+  });
+
+  test('a search counts for an hour, up to and including the present instant', () => {
+    const now = new Date('2026-03-03T10:00:00Z');
+    const { from, to } = shownBySearchWindow(now);
+    assert.equal(now.getTime() - from.getTime(), SHOWN_BY_SEARCH_FOR_MS);
+    assert.equal(SHOWN_BY_SEARCH_FOR_MS, 60 * 60_000);
+    assert.ok(to > now, 'a search recorded in this very millisecond counts');
   });
 });

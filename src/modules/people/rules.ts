@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PersonAccess } from '../../platform/access/person-access.js';
 
 /**
  * Identity rules for the person record (REC-1, REF-8): checking NHS numbers, and the
@@ -191,6 +192,25 @@ export type SearchInput = z.infer<ReturnType<typeof searchInput>>;
  * other search finds only people the searcher already works with.
  */
 export type SearchPurpose = 'known_check' | 'relationship';
+
+/** How long a search result may lead on to a page or an action about a person it showed. */
+export const SHOWN_BY_SEARCH_FOR_MS = 60 * 60_000;
+
+/** When a search must have shown the person for a page or action at `now` to follow on from it. */
+export function shownBySearchWindow(now: Date): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - SHOWN_BY_SEARCH_FOR_MS), to: new Date(now.getTime() + 1) };
+}
+
+/**
+ * Whether a page or action that comes with a person's id (a referral for them, emergency access to
+ * their record) may go on: the actor already has a relationship with the person (they open the record,
+ * or their agency referred them and sees the referral's status), or a search showed them this person a
+ * moment ago. "Is this person known?" is a purpose, not a browse: any other id answers as one that does
+ * not exist, so such a page cannot be used to find out who exists.
+ */
+export function followsOnFromSearch(access: PersonAccess['level'], shownBySearch: boolean): boolean {
+  return access !== 'none' || shownBySearch;
+}
 
 /**
  * A query identifies someone when it gives a valid NHS number, or a first and last name with a full

@@ -16,7 +16,7 @@ import { conflict, notFound } from '../../platform/errors.js';
 import { parseOrThrow } from '../../platform/validation.js';
 import type { CasesService } from '../cases/service.js';
 import type { DirectoryService } from '../directory/service.js';
-import { childInput, identifiesSomeone, inquiryInput, isLikelyMatch, nameQuery, normaliseName, personInput, searchInput, type PersonInput, type SearchPurpose } from './rules.js';
+import { childInput, followsOnFromSearch, identifiesSomeone, inquiryInput, isLikelyMatch, nameQuery, normaliseName, personInput, searchInput, shownBySearchWindow, type PersonInput, type SearchPurpose } from './rules.js';
 import { childLink, inquiry, person, personAlias } from './schema.js';
 import * as store from './store.js';
 
@@ -60,11 +60,11 @@ export type LikelyMatch = {
   canOpenRecord: boolean;
 };
 
+/** Who a person is, for a page a search result led to. */
+export type ShownPerson = { id: string; name: string; dateOfBirth: string | null };
+
 /** Whether the team an actor acts for receives referrals (the referrals module's settings: REF-8's known check is theirs). */
 export type ReceivesReferrals = (teamId: string) => Promise<boolean>;
-
-/** How long a search result may lead on to a page about the person it showed. */
-const SHOWN_FOR_MS = 60 * 60_000;
 
 function searchCriteria(sought: { name: string | null; dateOfBirth: string | null; nhsNumber: string | null; postcode: string | null }): store.SearchCriteria {
   const name = sought.name ? nameQuery(sought.name) : null;
@@ -331,19 +331,27 @@ export class PeopleService {
   }
 
   /**
-   * Who a person is (name, date of birth), for a page a search result led to (a referral for them,
-   * emergency access to their record): only when the actor may open the record, or a search showed
-   * them this person in the last hour. Anyone else gets the one refusal, whether the person exists or
-   * not. `shownAs` is what the audit trail records of the page.
+   * Who a person is (name, date of birth), for a page a search result led to (a referral for them),
+   * recorded as `shownAs`. Refused as `followedFromSearch` refuses.
    */
-  async shownToActor(actor: Actor, personId: string, shownAs: { action: string; purpose: string }): Promise<{ id: string; name: string; dateOfBirth: string | null }> {
-    const now = this.clock.now();
+  async shownToActor(actor: Actor, personId: string, shownAs: { action: string; purpose: string }): Promise<ShownPerson> {
+    const { access: _access, ...shown } = await this.followedFromSearch(actor, personId);
+    await this.audit.recordNow(auditActorOf(actor), { action: shownAs.action, personId, subject: { type: 'person', id: personId }, details: { purpose: shownAs.purpose } });
+    return shown;
+  }
+
+  /**
+   * The person an action that came with their id is about, and the actor's access to them, when the
+   * actor may follow on to it (`followsOnFromSearch`: a relationship, or a search that just showed them
+   * this person). Anyone else gets the one refusal, recorded, whether the person exists or not: the same
+   * statements run either way. Nothing more is recorded: the caller records what it then does.
+   */
+  async followedFromSearch(actor: Actor, personId: string): Promise<ShownPerson & { access: PersonAccess }> {
     const found = await store.findPerson(this.db, personId);
     const access = await this.accessTo(this.db, actor, personId);
-    const shown = await shownBySearch(this.db, actor.userId, personId, { from: new Date(now.getTime() - SHOWN_FOR_MS), to: new Date(now.getTime() + 1) });
-    if (!found || (access.level !== 'record' && !shown)) return this.refuse(actor, personId);
-    await this.audit.recordNow(auditActorOf(actor), { action: shownAs.action, personId, subject: { type: 'person', id: personId }, details: { purpose: shownAs.purpose } });
-    return { id: personId, name: `${found.givenName} ${found.familyName}`, dateOfBirth: found.dateOfBirth };
+    const shown = await shownBySearch(this.db, actor.userId, personId, shownBySearchWindow(this.clock.now()));
+    if (!found || !followsOnFromSearch(access.level, shown)) return this.refuse(actor, personId);
+    return { id: personId, name: `${found.givenName} ${found.familyName}`, dateOfBirth: found.dateOfBirth, access };
   }
 
   /**
