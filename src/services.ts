@@ -7,9 +7,11 @@ import { SignIn } from './platform/auth/sign-in.js';
 import { AuditTrail } from './platform/audit/trail.js';
 import type { Clock } from './platform/clocks/clock.js';
 import { Obligations } from './platform/clocks/obligations.js';
+import { ObligationSubjects } from './platform/clocks/subjects.js';
 import type { Database } from './platform/db/database.js';
 import { DirectoryService } from './modules/directory/service.js';
 import { CaseReader, CasesService } from './modules/cases/service.js';
+import { caseSubjects } from './modules/cases/subject.js';
 import { MyWork } from './modules/my-work/service.js';
 import { InvolvementService } from './modules/involvement/service.js';
 import { NotesService } from './modules/notes/service.js';
@@ -17,6 +19,7 @@ import { OversightService } from './modules/oversight/service.js';
 import { Transparency } from './modules/oversight/transparency.js';
 import { PeopleService } from './modules/people/service.js';
 import { ReferralsService } from './modules/referrals/service.js';
+import { referralSubjects } from './modules/referrals/subject.js';
 import { SharingService } from './modules/sharing/service.js';
 
 export type Services = ReturnType<typeof createServices>;
@@ -36,7 +39,11 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
     setPassword: (tx, userId, password, context) => signIn.setPassword(tx, userId, password, context),
     revokeTokens: (tx, userId, teamId) => apiTokens.revokeAllFor(tx, userId, teamId),
   });
-  const obligations = new Obligations(db, clock);
+  // What deadlines are about: each module registers its own kinds, and every list of deadlines reads them from here.
+  const obligationSubjects = new ObligationSubjects();
+  obligationSubjects.register(referralSubjects(directory));
+  obligationSubjects.register(caseSubjects(directory));
+  const obligations = new Obligations(db, clock, obligationSubjects);
   const cases = new CasesService(db);
   // The known check (REF-8) is for teams that receive referrals: the referrals module says which, read when a search asks.
   const people = new PeopleService(db, audit, guard, clock, directory, cases, (teamId): Promise<boolean> => referrals.receivesReferrals(teamId));
@@ -50,6 +57,6 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });
   directory.useAlerts(oversight);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory, openRecord });
-  const core = { db, clock, audit, guard, openRecord, directory, sessions, apiTokens, signIn, obligations, cases, caseReader, people, referrals, notes, config };
+  const core = { db, clock, audit, guard, openRecord, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, config };
   return { ...core, sharing, involvement, oversight, transparency, myWork: new MyWork(core) };
 }

@@ -13,6 +13,14 @@ export type Owner =
 
 export type ObligationFacts = { state: ObligationState; dueAt: Date };
 
+/**
+ * How quickly the work a deadline is about must be answered, most pressing first, where its subject's
+ * kind grades that (a referral's screening category, REF-3). A scale every kind shares, so a work queue
+ * can put an emergency of any kind before routine work of another.
+ */
+export const PRIORITIES = ['emergency', 'urgent', 'routine'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
 export type Refusal = { refused: true; rule: string; message: string };
 export type Change<T> = { refused: false; value: T };
 

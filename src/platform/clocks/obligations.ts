@@ -7,6 +7,7 @@ import type { Database, Queryable } from '../db/database.js';
 import { conflict, notFound } from '../errors.js';
 import { meet, waive, type Owner } from './obligation-rules.js';
 import { obligation } from './schema.js';
+import type { ObligationSubjects } from './subjects.js';
 
 export type ObligationRow = typeof obligation.$inferSelect;
 
@@ -28,9 +29,12 @@ export class Obligations {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly subjects: Pick<ObligationSubjects, 'requireRegistered'>,
   ) {}
 
+  /** Starts a deadline; its subject's kind must be registered, so every list can show what it is about. */
   async start(tx: Queryable, input: NewObligation): Promise<ObligationRow> {
+    this.subjects.requireRegistered(input.subject.type);
     const [row] = await tx
       .insert(obligation)
       .values({
