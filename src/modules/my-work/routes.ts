@@ -5,7 +5,7 @@ import type { RouteSpec } from '../../platform/http/route-table.js';
 import { actorOf } from '../../platform/http/request-actor.js';
 import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
-import { casePaths, linkedPaths } from '../cases/paths.js';
+import { linkedPaths } from '../cases/paths.js';
 import { nextDeadline, PRIORITIES, QUEUE_NAMES, QUEUES, URGENCIES, URGENCY_NAMES, urgencyOfItem, workFilter, type Queue, type WorkFilter, type WorkItem } from './rules.js';
 import type { Work } from './service.js';
 import { onTheWire } from '../../platform/http/api-endpoint.js';
@@ -27,9 +27,9 @@ const deadline = z.object({
 });
 const item = z.object({
   person: z.object({ id, name: z.string() }).nullable(),
-  subject: z.object({ type: z.enum(['referral', 'case']), id, reference: z.string().nullable() }),
+  subject: z.object({ type: z.string().describe('What the row is about: referral, case, or another kind a module registers'), id, reference: z.string().nullable() }),
   stage: z.string(),
-  priority: z.enum(PRIORITIES).nullable().describe('For a referral: emergency, urgent or routine (as screened, or as suggested until then); null otherwise'),
+  priority: z.enum(PRIORITIES).nullable().describe('Where the subject’s kind grades it, e.g. a referral: emergency, urgent or routine (as screened, or as suggested until then); null otherwise'),
   urgency: z.enum(URGENCIES).nullable().describe('The urgency of the next deadline; null when nothing is due'),
   next: deadline.nullable(),
   deadlines: z.array(deadline).describe('Every still-due deadline, earliest first'),
@@ -72,10 +72,10 @@ function filterUrl(filter: { kind: readonly string[]; urgency: readonly string[]
 
 function rowView(item: WorkItem) {
   const next = nextDeadline(item);
-  const isCase = item.subject.type === 'case';
   return {
     person: item.person ? { name: item.person.name, href: linkedPaths.person(item.person.id) } : null,
-    subject: { text: item.subject.reference ?? (isCase ? 'Case' : 'Referral'), href: isCase ? casePaths.case(item.subject.id) : linkedPaths.referral(item.subject.id) },
+    // A kind without references reads by its title; a subject with no page to go to is not a link.
+    subject: { text: item.subject.reference ?? item.subject.title, href: item.subject.link },
     stage: item.stage,
     priority: item.priority,
     next,

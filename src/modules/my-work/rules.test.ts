@@ -8,7 +8,7 @@ const now = Date.parse('2026-03-02T10:00:00Z');
 function item(name: string, priority: Priority | null, dueInHours: number | null, urgency: Urgency = dueInHours === null ? 'on-time' : dueInHours < 0 ? 'overdue' : dueInHours <= 24 ? 'due-soon' : 'on-time'): WorkItem {
   return {
     person: { id: name, name },
-    subject: { type: 'referral', id: name, reference: name },
+    subject: { type: 'referral', id: name, reference: name, link: null, title: name },
     stage: 'To screen',
     priority,
     deadlines: dueInHours === null ? [] : [{ id: name, kind: 'k', ruleId: 'R', title: 't', dueAt: new Date(now + dueInHours * HOUR), urgency, owner: 'your team' }],

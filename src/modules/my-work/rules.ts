@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { PRIORITIES, type Priority } from '../../platform/clocks/obligation-rules.js';
+import type { ListedSubject } from '../../platform/clocks/subjects.js';
+
+export { PRIORITIES, type Priority };
 
 /**
  * My work: the queues a practitioner, a team manager and a coordinator work from (issue 3, journey 12),
@@ -45,10 +49,10 @@ export type Deadline = {
 export type WorkItem = {
   /** Null only for a deadline about nobody in particular. */
   person: { id: string; name: string } | null;
-  /** What the row is about; the reference is null when this queue does not know it. */
-  subject: { type: 'referral' | 'case'; id: string; reference: string | null };
+  /** What the row is about, as its kind's module describes it (platform/clocks/subjects). */
+  subject: ListedSubject;
   stage: string;
-  /** How quickly a referral must be answered: its screened category, or until screening the one suggested. */
+  /** How quickly the subject must be answered, where its kind grades that (a referral's screened or suggested category). */
   priority: Priority | null;
   /** Still-due deadlines, earliest first. */
   deadlines: Deadline[];
@@ -56,9 +60,6 @@ export type WorkItem = {
 
 export const nextDeadline = (item: WorkItem): Deadline | null => item.deadlines[0] ?? null;
 export const urgencyOfItem = (item: WorkItem): Urgency | null => nextDeadline(item)?.urgency ?? null;
-
-export const PRIORITIES = ['emergency', 'urgent', 'routine'] as const;
-export type Priority = (typeof PRIORITIES)[number];
 
 /**
  * Most pressing first. Work whose next deadline is passed or close comes before work that can wait; within

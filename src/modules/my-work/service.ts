@@ -6,12 +6,15 @@ import type { AuditTrail } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { DUE_SOON_MS, urgencyOf } from '../../platform/clocks/obligation-rules.js';
 import type { ObligationRow, Obligations } from '../../platform/clocks/obligations.js';
+import type { ObligationSubjects, Subject } from '../../platform/clocks/subjects.js';
 import type { Database } from '../../platform/db/database.js';
 import { CASE_STATE_NAMES } from '../cases/rules.js';
 import type { CasesService } from '../cases/service.js';
+import { CASE_SUBJECT } from '../cases/subject.js';
 import type { PeopleService } from '../people/service.js';
 import type { ReferralsService } from '../referrals/service.js';
-import { mostPressingFirst, matchesUrgency, PRIORITIES, type Priority, QUEUES, REFERRAL_STAGES, type Deadline, type Queue, type Urgency, type WorkFilter, type WorkItem } from './rules.js';
+import { REFERRAL_SUBJECT } from '../referrals/subject.js';
+import { mostPressingFirst, matchesUrgency, QUEUES, REFERRAL_STAGES, type Deadline, type Queue, type Urgency, type WorkFilter, type WorkItem } from './rules.js';
 
 export type Section = { queue: Queue; items: WorkItem[] };
 export type Work = { asAt: Date; available: Queue[]; sections: Section[] };
@@ -21,17 +24,20 @@ type Dependencies = {
   audit: AuditTrail;
   clock: Clock;
   obligations: Obligations;
+  obligationSubjects: Pick<ObligationSubjects, 'describeAll'>;
   referrals: Pick<ReferralsService, 'dutyQueue' | 'allocationQueue'>;
-  cases: Pick<CasesService, 'openCasesCoordinatedBy' | 'referencesOf'>;
+  cases: Pick<CasesService, 'openCasesCoordinatedBy'>;
   people: Pick<PeopleService, 'visibleNames'>;
 };
 
-type Row = Omit<WorkItem, 'person'> & { personId: string | null };
+/** A row before its person and subject are read: only what the queues and clocks say. */
+type Row = Omit<WorkItem, 'person' | 'subject' | 'priority'> & { personId: string | null; subject: Subject };
 
 /**
  * Gathers the actor's queues from the services that own them (referrals, cases, clocks), keeps only
  * people whose record the actor may open (decided in SQL), and records each person shown as seen:
- * a coordinator can later find out who looked at a record from a work queue.
+ * a coordinator can later find out who looked at a record from a work queue. What each row is about
+ * (its reference, page and priority) is described by the module that owns its kind.
  */
 export class MyWork {
   constructor(private readonly deps: Dependencies) {}
@@ -50,27 +56,23 @@ export class MyWork {
   }
 
   async gather(actor: Actor, filter: WorkFilter): Promise<Work> {
-    const { db, audit, clock, obligations, referrals, cases: caseService, people } = this.deps;
+    const { db, audit, clock, obligations, obligationSubjects, referrals, people } = this.deps;
     const now = clock.now();
     const { queues: available, cases } = await this.available(actor);
     const shown = filter.kind.length ? available.filter((q) => filter.kind.includes(q)) : available;
     if (shown.length === 0) return { asAt: now, available, sections: [] };
 
-    // Every queue the actor has is read (not only those shown), so a deadline row can name its referral.
-    const duty = available.includes('duty') ? await referrals.dutyQueue(actor) : [];
-    const allocation = available.includes('allocation') ? await referrals.allocationQueue(actor) : [];
-    const referralReferences = new Map([...duty, ...allocation].map((r) => [r.id, r.reference]));
-    const referralPriorities = new Map([...duty, ...allocation].map((r) => [r.id, priorityOf(r.category ?? r.suggestedCategory)]));
+    const duty = shown.includes('duty') ? await referrals.dutyQueue(actor) : [];
+    const allocation = shown.includes('allocation') ? await referrals.allocationQueue(actor) : [];
+    const referralIds = [...duty, ...allocation].map((r) => r.id);
+    const caseIds = shown.includes('cases') ? cases.map((c) => c.id) : [];
     const clocks = groupBySubject([
-      ...(await obligations.stillDueOn(db, actor, 'referral', [...referralReferences.keys()])),
-      ...(await obligations.stillDueOn(db, actor, 'case', cases.map((c) => c.id))),
+      ...(await obligations.stillDueOn(db, actor, REFERRAL_SUBJECT, referralIds)),
+      ...(await obligations.stillDueOn(db, actor, CASE_SUBJECT, caseIds)),
     ]);
     const near = shown.includes('deadlines')
       ? await obligations.openFor(db, actor, { teamIds: [actor.teamId], userId: actor.userId }, { dueBefore: new Date(now.getTime() + DUE_SOON_MS) })
       : [];
-    const caseReferences = new Map(cases.map((c) => [c.id, c.reference]));
-    const unknownCases = near.filter((o) => o.subjectType === 'case' && !caseReferences.has(o.subjectId)).map((o) => o.subjectId);
-    for (const [id, reference] of await caseService.referencesOf(unknownCases)) caseReferences.set(id, reference);
 
     const deadline = (o: ObligationRow): Deadline => ({
       id: o.id,
@@ -81,32 +83,16 @@ export class MyWork {
       urgency: urgencyOf(o, now) as Urgency,
       owner: o.ownerUserId === actor.userId ? 'you' : !o.ownerUserId && o.ownerTeamId === actor.teamId ? 'your team' : 'someone else',
     });
-    const referralRow = (r: (typeof duty)[number]): Row => ({
-      personId: r.personId,
-      subject: { type: 'referral', id: r.id, reference: r.reference },
-      stage: REFERRAL_STAGES[r.state] ?? r.state,
-      priority: referralPriorities.get(r.id) ?? null,
-      deadlines: (clocks.get(r.id) ?? []).map(deadline),
-    });
+    const queued = (subject: Subject, personId: string, stage: string): Row => ({ personId, subject, stage, deadlines: (clocks.get(subject.id) ?? []).map(deadline) });
+    const referralRow = (r: (typeof duty)[number]) => queued({ type: REFERRAL_SUBJECT, id: r.id }, r.personId, REFERRAL_STAGES[r.state] ?? r.state);
     const rows: Record<Queue, Row[]> = {
       duty: duty.map(referralRow),
       allocation: allocation.map(referralRow),
-      cases: cases.map((c) => ({
-        personId: c.personId,
-        subject: { type: 'case', id: c.id, reference: c.reference },
-        stage: CASE_STATE_NAMES[c.state],
-        priority: null,
-        deadlines: (clocks.get(c.id) ?? []).map(deadline),
-      })),
+      cases: cases.map((c) => queued({ type: CASE_SUBJECT, id: c.id }, c.personId, CASE_STATE_NAMES[c.state])),
       deadlines: near.map((o) => ({
         personId: o.personId,
-        subject: {
-          type: o.subjectType === 'case' ? 'case' : 'referral',
-          id: o.subjectId,
-          reference: (o.subjectType === 'case' ? caseReferences : referralReferences).get(o.subjectId) ?? null,
-        },
+        subject: { type: o.subjectType, id: o.subjectId },
         stage: o.ownerUserId === actor.userId ? 'Yours' : 'Your team’s',
-        priority: o.subjectType === 'referral' ? (referralPriorities.get(o.subjectId) ?? null) : null,
         deadlines: [deadline(o)],
       })),
     };
@@ -114,11 +100,17 @@ export class MyWork {
     return audit.read(auditActorOf(actor), async (tx, record) => {
       const wanted = shown.flatMap((q) => rows[q]);
       const names = await people.visibleNames(tx, actor, wanted.flatMap((r) => (r.personId ? [r.personId] : [])));
+      const visible = (r: Row) => r.personId === null || names.has(r.personId);
+      // Only the subjects of rows that are shown are described: one call per kind.
+      const subjectOf = await obligationSubjects.describeAll(tx, actor, wanted.filter(visible).map((r) => r.subject));
       const sections = shown.map((queue) => ({
         queue,
         items: rows[queue]
-          .filter((r) => r.personId === null || names.has(r.personId))
-          .map(({ personId, ...rest }): WorkItem => ({ ...rest, person: personId ? { id: personId, name: names.get(personId)! } : null }))
+          .filter(visible)
+          .map(({ personId, subject, ...rest }): WorkItem => {
+            const { priority, ...described } = subjectOf(subject);
+            return { ...rest, subject: described, priority, person: personId ? { id: personId, name: names.get(personId)! } : null };
+          })
           .filter((item) => matchesUrgency(item, filter.urgency))
           .sort(mostPressingFirst),
       }));
@@ -133,8 +125,6 @@ export class MyWork {
     });
   }
 }
-
-const priorityOf = (category: string | null): Priority | null => (PRIORITIES as readonly string[]).includes(category ?? '') ? (category as Priority) : null;
 
 function groupBySubject(rows: ObligationRow[]): Map<string, ObligationRow[]> {
   const bySubject = new Map<string, ObligationRow[]>();
