@@ -69,11 +69,6 @@ export class CasesService {
     return store.openCasesCoordinatedBy(this.db, userId);
   }
 
-  /** Case references by id, for lists that know only a case's id (a deadline's subject). */
-  referencesOf(caseIds: string[]) {
-    return store.referencesOf(this.db, [...new Set(caseIds)]);
-  }
-
   /** The case, when this actor may see it (their agency received or leads it, and they may see the person); otherwise null. */
   visibleCase(db: Queryable, actor: Actor, caseId: string, at: AccessMoment) {
     return store.findVisibleCase(db, caseId, actor, at);

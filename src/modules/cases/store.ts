@@ -114,10 +114,3 @@ export async function caseExists(db: Queryable, id: string): Promise<boolean> {
 export async function allocationHistory(db: Queryable, caseId: string) {
   return db.select().from(coordinatorAllocation).where(eq(coordinatorAllocation.caseId, caseId)).orderBy(desc(coordinatorAllocation.allocatedAt));
 }
-
-/** References for case ids gathered elsewhere (a deadline names only its subject's id). */
-export async function referencesOf(db: Queryable, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: careCase.id, reference: careCase.reference }).from(careCase).where(inArray(careCase.id, ids));
-  return new Map(rows.map((r) => [r.id, r.reference]));
-}
