@@ -108,7 +108,11 @@ function cmhtStories(t: Timeline, c: Cast) {
     }),
     'Beverley Ashdown (B): case closed',
   );
-  const b = t.referral('Beverley Ashdown (B), re-referral', wd(17, '09:30'), () => t.services.referrals.receive(c.sarah, intake(cmht, { personId: firstB.personId }, 'Has missed two depot injections since her day centre closed; her sister says she is withdrawing', { unintentionalSelfHarm: 'potential' }, { referrerContact: '01632 960 500' })), [
+  const b = t.referral('Beverley Ashdown (B), re-referral', wd(17, '09:30'), async () => {
+    // Dr Lin types Beverley's details, the intake's duplicate check shows her record is already held, and she refers that person.
+    await t.services.people.likelyDuplicates(c.sarah, t.services.people.parsePerson(HANDBOOK.b));
+    return t.services.referrals.receive(c.sarah, intake(cmht, { personId: firstB.personId }, 'Has missed two depot injections since her day centre closed; her sister says she is withdrawing', { unintentionalSelfHarm: 'potential' }, { referrerContact: '01632 960 500' }));
+  }, [
     [wd(17, '11:30'), s.screen(c.tom, 'routine', 'Known to the team and settled until recently; her sister visits every day')],
     [wd(16, '10:00'), s.contact(c.grace, 'first_contact', 'Telephone', 'Beverley agreed to see the depot clinic again.')],
     [wd(15, '14:30'), s.contact(c.grace, 'assessment', 'Home visit', 'Mental state stable; isolated since the day centre closed.')],

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, countRows, lastAuditId, testConcord } from '../support/app.js';
 import { referralApiPaths as api } from '../../src/modules/referrals/paths.js';
-import { openCase } from '../support/casework.js';
+import { openCase, refer } from '../support/casework.js';
 
 // Monday 2 March 2026, 10:00 in London (GMT).
 const t = await testConcord({ now: '2026-03-02T10:00:00Z' });
@@ -161,6 +161,18 @@ describe('intake through the API', () => {
     await assertProblem(() => raj.post(api.referrals(), intake({ personId: 'someone' })), 400, { errors: { personId: 'Select a person found by the search' } });
   });
 
+  test('a referral for an existing person needs them found first: an id never shown answers as one that does not exist, and writes nothing', async () => {
+    // Made by another referrer: Raj has never searched for this person and his agency is not involved.
+    const hidden = { id: (await refer(t, tom.actor, tom.actor, { name: ['Ottilie', 'Unseen'] })).personId };
+    const before = await counts();
+    const unseen = await raj.post(api.referrals(), intake({ person: undefined, personId: hidden.id }));
+    const missing = await raj.post(api.referrals(), intake({ person: undefined, personId: '0b5c1d9e-3f4a-4b6c-8d7e-1f2a3b4c5d6e' }));
+    assert.equal(unseen.statusCode, 400);
+    const answer = (response: Response) => ({ status: response.statusCode, body: { ...json(response), instance: null, requestId: null } });
+    assert.deepEqual(answer(unseen), answer(missing));
+    assert.deepEqual(await counts(), before, 'nothing written');
+  });
+
   test('someone who looks known is refused as a possible duplicate until the referrer confirms they are new', async () => {
     const person = { givenName: 'Desmond', familyName: 'Achterberg', dateOfBirth: '1960-05-05' };
     ok(await raj.post(api.referrals(), intake({ person })), 201);
@@ -198,6 +210,9 @@ describe('the re-referral rate (REF-7) through the API', () => {
     const opened = await openCase(t, raj.actor, priya.actor, tom.actor, { name: ['Rowena', 'Backagain'] });
     await t.db.transaction((tx) => t.services.cases.close(tx, { caseId: opened.caseId, at: new Date(t.clock.now().getTime() - 30 * 86_400_000), reason: 'Discharged to the GP' }));
     const person = opened.referral.personId;
+    // As a partner system would: the details typed meet the duplicate check, which shows the person held; then the referral is for them.
+    const duplicate = await raj.post(api.referrals(), intake({ person: { givenName: 'Rowena', familyName: 'Backagain', dateOfBirth: '1970-01-01' } }));
+    assert.equal(duplicate.statusCode, 409);
     const made = ok(await raj.post(api.referrals(), intake({ person: undefined, personId: person })), 201);
     assert.equal(made.isReReferral, true);
     const after = ok(await priya.get(api.reReferralRate()));

@@ -347,11 +347,21 @@ export class PeopleService {
    * statements run either way. Nothing more is recorded: the caller records what it then does.
    */
   async followedFromSearch(actor: Actor, personId: string): Promise<ShownPerson & { access: PersonAccess }> {
-    const found = await store.findPerson(this.db, personId);
-    const access = await this.accessTo(this.db, actor, personId);
-    const shown = await shownBySearch(this.db, actor.userId, personId, shownBySearchWindow(this.clock.now()));
-    if (!found || !followsOnFromSearch(access.level, shown)) return this.refuse(actor, personId);
+    const { found, access } = await this.followingOn(this.db, actor, personId);
+    if (!found) return this.refuse(actor, personId);
     return { id: personId, name: `${found.givenName} ${found.familyName}`, dateOfBirth: found.dateOfBirth, access };
+  }
+
+  /** Whether an id that came with a request may be acted on (see followsOnFromSearch), without answering for it: a referral for them says so in its own words. */
+  async followsOn(db: Queryable, actor: Actor, personId: string): Promise<boolean> {
+    return (await this.followingOn(db, actor, personId)).found !== null;
+  }
+
+  private async followingOn(db: Queryable, actor: Actor, personId: string) {
+    const found = await store.findPerson(db, personId);
+    const access = await this.accessTo(db, actor, personId);
+    const shown = await shownBySearch(db, actor.userId, personId, shownBySearchWindow(this.clock.now()));
+    return { found: found && followsOnFromSearch(access.level, shown) ? found : null, access };
   }
 
   /**

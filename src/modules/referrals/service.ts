@@ -230,7 +230,9 @@ export class ReferralsService {
     }
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const personId = existingPerson ?? (await this.people.createInTransaction(tx, actor, newPerson!, record).catch((error: unknown) => Promise.reject(asPersonFields(error)))).id;
-      if (existingPerson && !(await this.people.exists(tx, existingPerson))) {
+      // A person is referred from a search result (or by an agency already involved): any other id
+      // answers as one that does not exist, so the form cannot be used to find out who does.
+      if (existingPerson && !(await this.people.followsOn(tx, actor, existingPerson))) {
         throw invalid('REFERRALS.INVALID', [{ field: 'personId', message: 'Select a person found by the search' }]);
       }
       const last = await this.cases.lastClosedAt(tx, personId, team.id);
