@@ -44,7 +44,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   obligationSubjects.register(referralSubjects(directory));
   obligationSubjects.register(caseSubjects(directory));
   const obligations = new Obligations(db, clock, obligationSubjects);
-  const cases = new CasesService(db);
+  const cases = new CasesService(db, obligations);
   // The known check (REF-8) is for teams that receive referrals: the referrals module says which, read when a search asks.
   const people = new PeopleService(db, audit, guard, clock, directory, cases, (teamId): Promise<boolean> => referrals.receivesReferrals(teamId));
   const referrals = new ReferralsService(db, audit, guard, clock, obligations, people, directory, cases);

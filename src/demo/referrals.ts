@@ -103,8 +103,7 @@ function cmhtStories(t: Timeline, c: Cast) {
   t.at(wd(100, '16:00'), () =>
     t.services.audit.transaction(auditActorOf(c.priya), async (tx, record) => {
       const reason = 'Settled on depot medication; discharged to her GP with outpatient follow-up';
-      await t.services.cases.close(tx, { caseId: firstB.caseId, at: t.clock.now(), reason });
-      record({ action: 'case.closed', personId: firstB.personId, subject: { type: 'case', id: firstB.caseId }, details: { reason } });
+      await t.services.cases.close(tx, record, { caseId: firstB.caseId, at: t.clock.now(), reason });
     }),
     'Beverley Ashdown (B): case closed',
   );

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, countRows, lastAuditId, testConcord } from '../support/app.js';
 import { referralApiPaths as api } from '../../src/modules/referrals/paths.js';
-import { openCase, refer } from '../support/casework.js';
+import { closeCase, openCase, refer } from '../support/casework.js';
 
 // Monday 2 March 2026, 10:00 in London (GMT).
 const t = await testConcord({ now: '2026-03-02T10:00:00Z' });
@@ -208,7 +208,7 @@ describe('the re-referral rate (REF-7) through the API', () => {
     assert.deepEqual(before, await expected());
     // Someone whose case here closed a month ago is referred again: a re-referral.
     const opened = await openCase(t, raj.actor, priya.actor, tom.actor, { name: ['Rowena', 'Backagain'] });
-    await t.db.transaction((tx) => t.services.cases.close(tx, { caseId: opened.caseId, at: new Date(t.clock.now().getTime() - 30 * 86_400_000), reason: 'Discharged to the GP' }));
+    await closeCase(t, priya.actor, { caseId: opened.caseId, at: new Date(t.clock.now().getTime() - 30 * 86_400_000), reason: 'Discharged to the GP' });
     const person = opened.referral.personId;
     // As a partner system would: the details typed meet the duplicate check, which shows the person held; then the referral is for them.
     const duplicate = await raj.post(api.referrals(), intake({ person: { givenName: 'Rowena', familyName: 'Backagain', dateOfBirth: '1970-01-01' } }));

@@ -1,4 +1,4 @@
-import type { Actor } from '../../src/platform/access/actor.js';
+import { auditActorOf, type Actor } from '../../src/platform/access/actor.js';
 import type { TestConcord } from './app.js';
 
 /**
@@ -80,6 +80,11 @@ export async function openCase(t: TestConcord, referrer: Actor, manager: Actor, 
   await steps.screen(manager, 'urgent');
   const opened = await steps.allocate(manager, coordinator, options);
   return { referral: row, caseId: opened.id, caseReference: opened.reference };
+}
+
+/** Closes a case as `by`, as the discharge journey will: in one audited transaction. */
+export function closeCase(t: TestConcord, by: Actor, input: { caseId: string; at: Date; reason: string }) {
+  return t.services.audit.transaction(auditActorOf(by), (tx, record) => t.services.cases.close(tx, record, input));
 }
 
 // ---- Reading pages --------------------------------------------------------------------------------

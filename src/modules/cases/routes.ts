@@ -6,7 +6,7 @@ import { actorOf } from '../../platform/http/request-actor.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { caseApiPaths, casePaths, linkedPaths } from './paths.js';
-import { CASE_STATES } from './schema.js';
+import { CASE_STATES } from './rules.js';
 import { onTheWire } from '../../platform/http/api-endpoint.js';
 
 const id = z.uuid();

@@ -1,7 +1,6 @@
 import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
-
-export const CASE_STATES = ['open', 'stepping_down', 'disengaged', 'transfer_pending', 'closed'] as const;
+import { CASE_STATES } from './rules.js';
 
 /** An episode of care: one per service episode, opened at allocation with exactly one coordinator (COORD-1). */
 export const careCase = pgTable(

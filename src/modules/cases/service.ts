@@ -1,11 +1,10 @@
 import type { AccessMoment } from '../../platform/access/person-access.js';
 import { momentOf } from '../../platform/access/facts.js';
-import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
-import { endInvolvementsFrom } from '../../platform/access/involvements.js';
-import type { AuditTrail } from '../../platform/audit/trail.js';
+import { endInvolvementsFrom, startInvolvement } from '../../platform/access/involvements.js';
+import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { urgencyOf } from '../../platform/clocks/obligation-rules.js';
 import type { Obligations } from '../../platform/clocks/obligations.js';
@@ -13,29 +12,27 @@ import type { Database, Queryable } from '../../platform/db/database.js';
 import { conflict, notFound } from '../../platform/errors.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { PeopleService } from '../people/service.js';
-import { CASE_STATE_NAMES, CONSIDERATION_NAMES } from './rules.js';
-import { careCase, coordinatorAllocation } from './schema.js';
+import { CASE_STATE_NAMES, CONSIDERATION_NAMES, decideCase, type CaseDecision, type CaseEvent, type CaseRefusal, type OpenCase } from './rules.js';
 import * as store from './store.js';
 
 export type CaseSummary = store.CaseSummary;
-export type CaseRow = typeof careCase.$inferSelect;
+export type CaseRow = store.CaseRow;
 
-export type NewCase = {
-  personId: string;
-  referralId: string;
-  teamId: string;
-  agencyId: string;
-  leadAgencyId: string;
-  coordinatorUserId: string;
-  reasons: string;
-  considerations: string[];
-  by: string;
-  at: Date;
-};
+/** What the referral hands over at allocation (COORD-1 to COORD-3), and when. */
+export type NewCase = Omit<OpenCase, 'kind'> & { at: Date };
 
-/** Episodes of care: opened at allocation with exactly one coordinator (COORD-1). */
+const SUBJECT = (id: string) => ({ type: 'case', id });
+
+/**
+ * Episodes of care. The case owns its lifecycle: each change is decided by `decideCase` in rules.ts
+ * and applied here, inside the caller's transaction (the allocation that opens it, the discharge
+ * that closes it), so the case changes with the step that changed it or not at all.
+ */
 export class CasesService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly obligations: Pick<Obligations, 'start'>,
+  ) {}
 
   /**
    * Each person's cases, newest first, with no clinical detail: the "is this person known, and who
@@ -74,57 +71,65 @@ export class CasesService {
     return store.findVisibleCase(db, caseId, actor, at);
   }
 
-  /** Opens the case inside the caller's transaction (the allocation), with its first coordinator. */
-  async open(tx: Queryable, input: NewCase) {
-    const reference = await store.nextCaseReference(tx, input.at.getUTCFullYear());
-    const [opened] = await tx
-      .insert(careCase)
-      .values({
-        reference,
-        personId: input.personId,
-        referralId: input.referralId,
-        teamId: input.teamId,
-        agencyId: input.agencyId,
-        leadAgencyId: input.leadAgencyId,
-        coordinatorUserId: input.coordinatorUserId,
-        state: 'open',
-        openedAt: input.at,
-      })
-      .returning();
-    await tx.insert(coordinatorAllocation).values({
-      caseId: opened!.id,
-      userId: input.coordinatorUserId,
-      reasons: input.reasons,
-      considerations: input.considerations,
-      allocatedAt: input.at,
-      allocatedBy: input.by,
-    });
-    return opened!;
+  /**
+   * The referral hands the person over at allocation: the case opens inside the allocation's
+   * transaction. The allocation's audit event names the case, so opening records none of its own
+   * (one action, one event).
+   */
+  async open(tx: Queryable, input: NewCase): Promise<CaseRow> {
+    const { at, ...command } = input;
+    const decision = accepted(decideCase(null, { kind: 'open', ...command }, at));
+    const opened = await store.insertCase(tx, await store.nextCaseReference(tx, at.getUTCFullYear()), decision.case);
+    await this.apply(tx, opened, decision.events);
+    return opened;
   }
 
   /**
-   * Closes the case inside the caller's transaction: the coordinator's allocation ends, and so do the
-   * involvements the case and its referral gave (access follows them, COORD-6). The discharge journey
-   * calls this once DCH-1 to DCH-4 are satisfied; it checks and audits, this only records the closure.
+   * Closes the case inside the caller's transaction, recorded as `case.closed`. The discharge journey
+   * calls this once DCH-1 to DCH-4 are satisfied and checks them; this decides and records the closure.
    */
-  async close(tx: Queryable, input: { caseId: string; at: Date; reason: string }) {
-    const [closed] = await tx
-      .update(careCase)
-      .set({ state: 'closed', closedAt: input.at, version: sql`${careCase.version} + 1` })
-      .where(and(eq(careCase.id, input.caseId), ne(careCase.state, 'closed')))
-      .returning();
-    if (!closed) {
-      if (await store.caseExists(tx, input.caseId)) throw conflict('CASES.ALREADY_CLOSED', 'This case is already closed.');
-      throw notFound('CASES.NOT_FOUND', 'There is no case with that reference.');
-    }
-    await tx
-      .update(coordinatorAllocation)
-      .set({ endedAt: input.at })
-      .where(and(eq(coordinatorAllocation.caseId, input.caseId), isNull(coordinatorAllocation.endedAt)));
-    await endInvolvementsFrom(tx, { type: 'case', id: closed.id }, input.at, input.reason);
-    await endInvolvementsFrom(tx, { type: 'referral', id: closed.referralId }, input.at, input.reason);
+  async close(tx: Queryable, record: RecordEvent, input: { caseId: string; at: Date; reason: string }): Promise<CaseRow> {
+    const current = await store.lockCase(tx, input.caseId);
+    if (!current) throw notFound('CASES.NOT_FOUND', 'There is no case with that reference.');
+    const decision = accepted(decideCase(current, { kind: 'close', reason: input.reason }, input.at));
+    const closed = await store.saveTransition(tx, current.id, decision.case);
+    await this.apply(tx, closed, decision.events);
+    record({ action: 'case.closed', personId: closed.personId, subject: SUBJECT(closed.id), details: { reason: input.reason } });
     return closed;
   }
+
+  /** The one place a decision's events become writes: the allocation, access through involvement, the clocks. */
+  private async apply(tx: Queryable, row: CaseRow, events: CaseEvent[]) {
+    for (const event of events) {
+      switch (event.type) {
+        case 'coordinator_allocated':
+          await store.insertAllocation(tx, { caseId: row.id, userId: event.userId, reasons: event.reasons, considerations: [...event.considerations], allocatedAt: event.at, allocatedBy: event.by });
+          break;
+        case 'lead_agency_involved':
+          await startInvolvement(tx, { personId: row.personId, agencyId: event.agencyId, teamId: event.teamId, role: 'lead_agency', source: SUBJECT(row.id), by: event.by, at: event.at });
+          break;
+        case 'case_meeting_required':
+          await this.obligations.start(tx, {
+            kind: 'case.meeting', ruleId: event.rule, title: event.title, subject: SUBJECT(row.id), personId: row.personId,
+            owner: { kind: 'user', userId: event.ownerUserId, teamId: row.teamId, agencyId: row.agencyId }, dueAt: event.dueAt, createdBy: event.by,
+          });
+          break;
+        case 'coordinator_role_ended':
+          await store.endCurrentAllocation(tx, row.id, event.at);
+          break;
+        case 'involvements_ended':
+          await endInvolvementsFrom(tx, SUBJECT(row.id), event.at, event.reason);
+          await endInvolvementsFrom(tx, { type: 'referral', id: row.referralId }, event.at, event.reason);
+          break;
+      }
+    }
+  }
+}
+
+/** A refused change is a conflict with the case as it is; its code and message come from the rule. */
+function accepted(decision: CaseDecision | CaseRefusal): CaseDecision {
+  if (decision.refused) throw conflict(decision.code, decision.message);
+  return decision;
 }
 
 /** What a case page and the case API show. */

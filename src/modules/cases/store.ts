@@ -1,9 +1,13 @@
-import { and, asc, count, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/access/actor.js';
 import type { AccessMoment } from '../../platform/access/person-access.js';
 import { canSeeRecord } from '../../platform/access/person-filter.js';
 import type { Queryable } from '../../platform/db/database.js';
+import type { CaseFacts } from './rules.js';
 import { careCase, coordinatorAllocation } from './schema.js';
+
+export type CaseRow = typeof careCase.$inferSelect;
+export type NewAllocation = Omit<typeof coordinatorAllocation.$inferInsert, 'id' | 'endedAt'>;
 
 export async function casesOfPeople(db: Queryable, personIds: string[]) {
   if (personIds.length === 0) return [];
@@ -105,9 +109,36 @@ export async function findVisibleCase(db: Queryable, id: string, actor: Actor, a
   return row ?? null;
 }
 
-export async function caseExists(db: Queryable, id: string): Promise<boolean> {
-  const [row] = await db.select({ id: careCase.id }).from(careCase).where(eq(careCase.id, id)).limit(1);
-  return Boolean(row);
+/** The case, locked until the transaction ends, so two changes to it are made one after the other. */
+export async function lockCase(db: Queryable, id: string): Promise<CaseRow | null> {
+  const [row] = await db.select().from(careCase).where(eq(careCase.id, id)).for('update').limit(1);
+  return row ?? null;
+}
+
+export async function insertCase(db: Queryable, reference: string, facts: CaseFacts): Promise<CaseRow> {
+  const [row] = await db.insert(careCase).values({ reference, ...facts }).returning();
+  return row!;
+}
+
+/** Saves a transition's new state on a case locked by `lockCase`, one version on. */
+export async function saveTransition(db: Queryable, id: string, facts: Pick<CaseFacts, 'state' | 'closedAt'>): Promise<CaseRow> {
+  const [row] = await db
+    .update(careCase)
+    .set({ state: facts.state, closedAt: facts.closedAt, version: sql`${careCase.version} + 1` })
+    .where(eq(careCase.id, id))
+    .returning();
+  return row!;
+}
+
+export async function insertAllocation(db: Queryable, allocation: NewAllocation) {
+  await db.insert(coordinatorAllocation).values(allocation);
+}
+
+export async function endCurrentAllocation(db: Queryable, caseId: string, at: Date) {
+  await db
+    .update(coordinatorAllocation)
+    .set({ endedAt: at })
+    .where(and(eq(coordinatorAllocation.caseId, caseId), isNull(coordinatorAllocation.endedAt)));
 }
 
 /** Every coordinator the case has had, newest first, with the reasons each was chosen (COORD-2). */

@@ -28,9 +28,10 @@ const SCREEN_WITHIN_WORKING_DAYS = 1;
 const SUBJECT = (id: string) => ({ type: 'referral', id });
 
 /**
- * The referral journey, REF-1 to REF-7, ELIG-1 to ELIG-3, WAIT-1 and COORD-1 to COORD-3: each step
- * a transaction that checks access, moves the state by `rules.transition`, keeps the clocks and the
+ * The referral journey, REF-1 to REF-7, ELIG-1 to ELIG-3, WAIT-1, COORD-1 and COORD-2: each step a
+ * transaction that checks access, moves the state by `rules.transition`, keeps the clocks and the
  * timeline, and is audited. Two people acting at once: the second is told it changed (version check).
+ * At allocation the referral hands the person over: the cases module opens the case (COORD-3 with it).
  */
 export class ReferralsService {
   constructor(
@@ -451,7 +452,7 @@ export class ReferralsService {
     });
   }
 
-  // ---- Allocation (COORD-1 to COORD-3) ------------------------------------------------------------
+  // ---- Allocation and hand-over (COORD-1, COORD-2) -------------------------------------------------
 
   /** Care coordinators in the receiving team, each with their current caseload, for the manager to choose from. */
   async allocationCandidates(actor: Actor, referralId: string) {
@@ -475,19 +476,12 @@ export class ReferralsService {
       if (!candidates.some((c) => c.userId === values.coordinatorUserId)) {
         throw invalid('REFERRALS.INVALID', [{ field: 'coordinatorUserId', message: 'COORD-1: select a care coordinator in this team' }]);
       }
-      const now = this.clock.now();
+      // The hand-over: from here the case is the cases module's, which opens it with its coordinator, lead agency and clocks.
       const opened = await this.cases.open(tx, {
-        personId: row.personId, referralId: row.id, teamId: row.receivingTeamId, agencyId: row.receivingAgencyId, leadAgencyId: values.leadAgencyId,
-        coordinatorUserId: values.coordinatorUserId, reasons: values.reasons, considerations: values.considerations, by: actor.userId, at: now,
+        personId: row.personId, referralId: row.id, teamId: row.receivingTeamId, agencyId: row.receivingAgencyId, leadAgencyId: values.leadAgencyId, leadAgencyAgreed: values.leadAgencyAgreed,
+        coordinatorUserId: values.coordinatorUserId, reasons: values.reasons, considerations: values.considerations, by: actor.userId, at: this.clock.now(),
       });
-      await startInvolvement(tx, { personId: row.personId, agencyId: values.leadAgencyId, teamId: values.leadAgencyId === row.receivingAgencyId ? row.receivingTeamId : null, role: 'lead_agency', source: { type: 'case', id: opened.id }, by: actor.userId, at: now });
       await this.obligations.meetAllFor(tx, SUBJECT(row.id), ['referral.allocation', 'waiting.risk_check', 'referral.first_contact', 'referral.assessment'], actor.userId);
-      if (!values.leadAgencyAgreed) {
-        await this.obligations.start(tx, {
-          kind: 'case.meeting', ruleId: 'COORD-3', title: 'Hold a case meeting: the lead agency is not agreed', subject: { type: 'case', id: opened.id }, personId: row.personId,
-          owner: { kind: 'user', userId: values.coordinatorUserId, teamId: row.receivingTeamId, agencyId: row.receivingAgencyId }, dueAt: addWorkingDays(now, 10), createdBy: actor.userId,
-        });
-      }
       await this.bump(tx, row, step.to);
       await this.event(tx, actor, row.id, 'allocated', `Allocated to a care coordinator; case ${opened.reference} opened`, true, { caseId: opened.id, urgent });
       record({ action: 'referral.allocated', personId: row.personId, subject: SUBJECT(row.id), details: { caseId: opened.id, coordinatorUserId: values.coordinatorUserId, considerations: values.considerations, leadAgencyAgreed: values.leadAgencyAgreed } });
