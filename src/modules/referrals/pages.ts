@@ -10,6 +10,7 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { commandOf, referralIdOf, STEPS, type StepName } from './api.js';
 import { peopleLinks, referralPaths as paths } from './paths.js';
+import { screeningDeadlines } from './deadline-rules.js';
 import * as rules from './rules.js';
 import { risksOf } from './service.js';
 import type { ReferralRow } from './store.js';
@@ -61,11 +62,11 @@ const STEP_PAGES: { step: StepName; path: StepPath; button: string; when: (row: 
   { step: 'requestInformation', path: paths.requestInformation, button: 'Request information', when: (_r, allowed) => allowed.includes('request_information') },
   { step: 'answer', path: paths.answer, button: 'Record information received', when: (_r, allowed) => allowed.includes('information_received') },
   { step: 'screen', path: paths.screen, button: 'Screen referral', when: (_r, allowed) => allowed.includes('screen') || allowed.includes('screen_inappropriate') },
-  { step: 'contact', path: paths.contact, button: 'Record contact or assessment', when: (r) => r.state === 'screened' || r.state === 'assessing' },
+  { step: 'contact', path: paths.contact, button: 'Record contact or assessment', when: (_r, allowed) => allowed.includes('record_contact') },
   { step: 'eligibility', path: paths.eligibility, button: 'Record eligibility decision', when: (_r, allowed) => allowed.includes('decide_eligible') },
   { step: 'waitingList', path: paths.waitingList, button: 'Place on waiting list', when: (_r, allowed) => allowed.includes('place_on_waiting_list') },
-  { step: 'riskCheck', path: paths.riskCheck, button: 'Record risk check', when: (r) => r.state === 'waiting' },
-  { step: 'allocate', path: paths.allocate, button: 'Allocate care coordinator', when: (r, allowed) => allowed.includes('allocate') || (allowed.includes('allocate_urgently') && rules.mayAllocateBeforeMdt(r.category)) },
+  { step: 'riskCheck', path: paths.riskCheck, button: 'Record risk check', when: (_r, allowed) => allowed.includes('recheck_risk') },
+  { step: 'allocate', path: paths.allocate, button: 'Allocate care coordinator', when: (r, allowed) => allowed.includes(rules.allocationEvent(r.state, r.category)) },
   { step: 'feedback', path: paths.feedback, button: 'Give feedback to referrer', when: () => true },
   { step: 'withdraw', path: paths.withdraw, button: 'Withdraw referral', when: (_r, allowed) => allowed.includes('withdraw') },
 ];
@@ -320,7 +321,7 @@ export function referralPages(services: Services): RouteSpec[] {
         categories: rules.CATEGORIES.map((category) => ({
           value: category,
           text: `${LABELS.categories[category]}${suggestion.category === category ? ' (suggested)' : ''}`,
-          deadlines: rules.screeningDeadlines(category, referral.receivedAt, standards),
+          deadlines: screeningDeadlines(category, referral.receivedAt, standards),
         })),
         suggestion,
       };

@@ -2,16 +2,19 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  allocationEvent,
+  allocatorProblem,
   allowedEvents,
   categoryChoiceProblem,
-  CATEGORIES,
+  coordinatorProblem,
   eligibilityProblems,
   isReReferral,
   mayAllocateBeforeMdt,
   missingInformation,
   REFERRAL_STATES,
   RISK_LEVELS,
-  screeningDeadlines,
+  screeningEvent,
+  screeningProblems,
   suggestCategory,
   transition,
   type ReferralEvent,
@@ -59,36 +62,27 @@ describe('screening suggestion (REF-3)', () => {
   });
 });
 
-describe('response deadlines (REF-3 defaults)', () => {
-  // Monday 2 March 2026, 10:00 London (GMT).
-  const received = new Date('2026-03-02T10:00:00Z');
+describe('what a screening decision records (REF-3, REF-4)', () => {
+  const decision = { category: 'routine' as const, reason: null, signposting: null, notAssessingReason: null };
 
-  test('emergency: face-to-face within 6 hours', () => {
-    const [assessment] = screeningDeadlines('emergency', received);
-    assert.equal(assessment!.kind, 'referral.assessment');
-    assert.equal(assessment!.dueAt.toISOString(), '2026-03-02T16:00:00.000Z');
+  test('the suggested category needs nothing more', () => {
+    assert.deepEqual(screeningProblems(decision, 'routine'), []);
+    assert.equal(screeningEvent('routine'), 'screen');
   });
 
-  test('urgent: contact within 2 days, assessment within 5 working days', () => {
-    const [contact, assessment] = screeningDeadlines('urgent', received);
-    assert.equal(contact!.dueAt.toISOString(), '2026-03-04T23:59:59.999Z');
-    assert.equal(assessment!.dueAt.toISOString(), '2026-03-09T23:59:59.999Z');
+  test('departing from the suggestion needs the reason', () => {
+    assert.deepEqual(screeningProblems(decision, 'urgent'), [{ field: 'reason', message: 'REF-3: You chose routine rather than the suggested urgent: give the reason (10 characters or more)' }]);
+    assert.deepEqual(screeningProblems({ ...decision, reason: 'Known to the team, settled' }, 'urgent'), []);
   });
 
-  test('routine: contact within 7 working days, face-to-face within 6 weeks, counting bank holidays', () => {
-    // Received Thursday 2 April 2026: Good Friday 3 April and Easter Monday 6 April are not working days.
-    const [contact, assessment] = screeningDeadlines('routine', new Date('2026-04-02T09:00:00Z'));
-    // Tue 7, Wed 8, Thu 9, Fri 10, Mon 13, Tue 14, Wed 15: the seventh working day.
-    assert.equal(contact!.dueAt.toISOString(), '2026-04-15T22:59:59.999Z', 'end of Wednesday 15 April, London (BST)');
-    assert.equal(assessment!.dueAt.toISOString(), '2026-05-14T22:59:59.999Z');
-  });
-
-  test('inappropriate starts no clock', () => {
-    assert.deepEqual(screeningDeadlines('inappropriate', received), []);
-  });
-
-  test('every category is covered', () => {
-    for (const category of CATEGORIES) assert.ok(Array.isArray(screeningDeadlines(category, received)));
+  test('inappropriate signposts: it needs the advice given and the reasons for not assessing, each named by its field', () => {
+    const inappropriate = { ...decision, category: 'inappropriate' as const, reason: 'Needs a housing service, not mental health' };
+    assert.equal(screeningEvent('inappropriate'), 'screen_inappropriate');
+    assert.deepEqual(screeningProblems(inappropriate, 'routine'), [
+      { field: 'signposting', message: 'REF-3: record the advice and signposting to other services' },
+      { field: 'notAssessingReason', message: 'REF-4: a decision not to assess needs its reasons recorded' },
+    ]);
+    assert.deepEqual(screeningProblems({ ...inappropriate, signposting: 'Harbour Housing advice line', notAssessingReason: 'No mental health need' }, 'routine'), []);
   });
 });
 
@@ -107,6 +101,35 @@ describe('referral states', () => {
     const result = transition('received', 'allocate');
     assert.equal(result.ok, false);
     assert.match(!result.ok ? result.message : '', /^COORD-1: a referral that is "received" cannot be moved this way/);
+  });
+
+  test('a refusal’s code is its rule unless the step names its own', () => {
+    const result = transition('allocated', 'screen');
+    assert.deepEqual(result.ok ? null : [result.rule, result.code], ['REF-3', 'REF-3']);
+  });
+
+  test('contact and assessment are recorded once screened: the first starts the assessment (ELIG-1)', () => {
+    assert.deepEqual(transition('screened', 'record_contact'), { ok: true, to: 'assessing', rule: 'ELIG-1' });
+    assert.deepEqual(transition('assessing', 'record_contact'), { ok: true, to: 'assessing', rule: 'ELIG-1' });
+    for (const state of REFERRAL_STATES.filter((s) => s !== 'screened' && s !== 'assessing')) {
+      const result = transition(state, 'record_contact');
+      assert.equal(result.ok, false, state);
+      if (!result.ok) assert.equal(result.code, 'WRONG_STATE');
+    }
+    const received = transition('received', 'record_contact');
+    assert.equal(received.ok ? '' : received.message, 'ELIG-1: contact and assessment are recorded once a referral is screened; this one is received.');
+  });
+
+  test('risk is re-checked only while waiting, and the referral stays waiting (WAIT-1)', () => {
+    assert.deepEqual(transition('waiting', 'recheck_risk'), { ok: true, to: 'waiting', rule: 'WAIT-1' });
+    const eligible = transition('eligible', 'recheck_risk');
+    assert.deepEqual(eligible.ok ? null : [eligible.rule, eligible.code, eligible.message], ['WAIT-1', 'WRONG_STATE', 'WAIT-1: risk is re-checked while a person waits for allocation; this referral is not on the waiting list.']);
+  });
+
+  test('each state allows the steps of its part of the journey', () => {
+    assert.deepEqual(allowedEvents('received'), ['request_information', 'screen', 'screen_inappropriate', 'withdraw']);
+    assert.deepEqual(allowedEvents('screened'), ['request_information', 'start_assessment', 'record_contact', 'allocate_urgently', 'withdraw']);
+    assert.deepEqual(allowedEvents('waiting'), ['recheck_risk', 'allocate', 'withdraw']);
   });
 
   test('nothing moves out of allocated, signposted, not eligible or withdrawn', () => {
@@ -152,6 +175,35 @@ describe('eligibility (ELIG-2, ELIG-3)', () => {
     assert.equal(mayAllocateBeforeMdt('urgent'), true);
     assert.equal(mayAllocateBeforeMdt('routine'), false);
     assert.equal(transition('assessing', 'allocate_urgently').ok, true);
+  });
+});
+
+describe('allocation (COORD-1, COORD-2)', () => {
+  test('emergency and urgent referrals are allocated before the MDT while screened or being assessed; otherwise after eligibility', () => {
+    for (const category of ['emergency', 'urgent'] as const) {
+      assert.equal(allocationEvent('screened', category), 'allocate_urgently');
+      assert.equal(allocationEvent('assessing', category), 'allocate_urgently');
+      assert.equal(allocationEvent('eligible', category), 'allocate');
+      assert.equal(allocationEvent('waiting', category), 'allocate');
+    }
+    assert.equal(allocationEvent('screened', 'routine'), 'allocate');
+    assert.equal(allocationEvent('assessing', null), 'allocate');
+  });
+
+  test('a routine referral being assessed is refused, naming COORD-1', () => {
+    const result = transition('assessing', allocationEvent('assessing', 'routine'));
+    assert.equal(result.ok ? '' : result.message, 'COORD-1: a referral that is "assessing" cannot be moved this way; it must be eligible, waiting for allocation.');
+  });
+
+  test('only the receiving team allocates', () => {
+    assert.equal(allocatorProblem('cmht', 'cmht'), null);
+    assert.equal(allocatorProblem('cmht', 'crisis-team'), 'COORD-2: allocation is made by a manager of the receiving team.');
+  });
+
+  test('the coordinator is one of the team’s care coordinators', () => {
+    assert.equal(coordinatorProblem(['tom', 'grace'], 'grace'), null);
+    assert.deepEqual(coordinatorProblem(['tom', 'grace'], 'priya'), { field: 'coordinatorUserId', message: 'COORD-1: select a care coordinator in this team' });
+    assert.notEqual(coordinatorProblem([], 'tom'), null);
   });
 });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { wholeNumber } from '../../platform/input-rules.js';
-import { addCalendarDays, addCalendarHours, addWeeks, addWorkingDays } from '../../platform/clocks/working-days.js';
 import { versionField } from '../directory/rules.js';
 
 /**
- * Screening and response standards (REF-3, Care Coordinator's Handbook §15, table 1) and the
- * states a referral moves through. Pure: every function takes the facts and the time it is.
+ * The referral's practice rules: screening (REF-3, REF-4), the states a referral moves through and
+ * which step each allows, what each step must record, and allocation (COORD-1, COORD-2). The clocks
+ * the steps start are in deadline-rules.ts. Pure: every function takes the facts it decides on.
  */
 
 export const RISKS = ['unintentionalSelfHarm', 'intentionalSelfHarm', 'harmToOthers', 'abuseByOthers'] as const;
@@ -49,46 +49,30 @@ export function categoryChoiceProblem(chosen: Category, suggested: Suggestion['c
   return (reason?.trim().length ?? 0) >= 10 ? null : `You chose ${chosen} rather than the suggested ${suggested}: give the reason (10 characters or more)`;
 }
 
-/** A response deadline: how long, measured how. Services can change the defaults (local policy differs). */
-export type Span = { hours: number } | { calendarDays: number } | { workingDays: number } | { weeks: number };
+/** A problem with what was entered, named by its field so a form can show the message beside it. */
+export type Problem = { field: string; message: string };
 
-export type ResponseStandards = Record<Category, { firstContact?: Span; assessment?: Span; allocationAfterEligible?: Span }>;
+export type ScreeningDecision = { category: Category; reason: string | null; signposting: string | null; notAssessingReason: string | null };
 
-export const DEFAULT_STANDARDS: ResponseStandards = {
-  emergency: { assessment: { hours: 6 } },
-  urgent: { firstContact: { calendarDays: 2 }, assessment: { workingDays: 5 } },
-  routine: { firstContact: { workingDays: 7 }, assessment: { weeks: 6 }, allocationAfterEligible: { weeks: 12 } },
-  inappropriate: {},
-};
-
-export function dueAfter(from: Date, span: Span): Date {
-  if ('hours' in span) return addCalendarHours(from, span.hours);
-  if ('calendarDays' in span) return addCalendarDays(from, span.calendarDays);
-  if ('workingDays' in span) return addWorkingDays(from, span.workingDays);
-  return addWeeks(from, span.weeks);
+/** Screening as "inappropriate" signposts the person elsewhere; any other category goes on to assessment. */
+export function screeningEvent(category: Category): 'screen' | 'screen_inappropriate' {
+  return category === 'inappropriate' ? 'screen_inappropriate' : 'screen';
 }
 
-export function describeSpan(span: Span): string {
-  if ('hours' in span) return `${span.hours} hours`;
-  if ('calendarDays' in span) return `${span.calendarDays} days`;
-  if ('workingDays' in span) return `${span.workingDays} working days`;
-  return `${span.weeks} weeks`;
-}
-
-export type Deadline = { kind: 'referral.first_contact' | 'referral.assessment'; title: string; dueAt: Date; rule: 'REF-3' };
-
-/** The deadlines a screening decision starts, counted from when the referral was received. */
-export function screeningDeadlines(category: Category, receivedAt: Date, standards: ResponseStandards = DEFAULT_STANDARDS): Deadline[] {
-  const standard = standards[category];
-  const deadlines: Deadline[] = [];
-  if (standard.firstContact) {
-    deadlines.push({ kind: 'referral.first_contact', title: `First contact (${category}, within ${describeSpan(standard.firstContact)})`, dueAt: dueAfter(receivedAt, standard.firstContact), rule: 'REF-3' });
+/**
+ * What a screening decision must record: the reason for departing from the suggested category
+ * (REF-3), and for an inappropriate referral the advice and signposting given (REF-3) and the
+ * reasons for not assessing (REF-4).
+ */
+export function screeningProblems(decision: ScreeningDecision, suggested: Suggestion['category']): Problem[] {
+  const problems: Problem[] = [];
+  const choice = categoryChoiceProblem(decision.category, suggested, decision.reason);
+  if (choice) problems.push({ field: 'reason', message: `REF-3: ${choice}` });
+  if (decision.category === 'inappropriate') {
+    if (!decision.signposting) problems.push({ field: 'signposting', message: 'REF-3: record the advice and signposting to other services' });
+    if (!decision.notAssessingReason) problems.push({ field: 'notAssessingReason', message: 'REF-4: a decision not to assess needs its reasons recorded' });
   }
-  if (standard.assessment) {
-    const face = category === 'urgent' ? 'Assessment' : 'Face-to-face assessment';
-    deadlines.push({ kind: 'referral.assessment', title: `${face} (${category}, within ${describeSpan(standard.assessment)})`, dueAt: dueAfter(receivedAt, standard.assessment), rule: 'REF-3' });
-  }
-  return deadlines;
+  return problems;
 }
 
 // ---- States -----------------------------------------------------------------------------------
@@ -131,32 +115,62 @@ export type ReferralEvent =
   | 'place_on_waiting_list'
   | 'allocate'
   | 'allocate_urgently'
-  | 'withdraw';
+  | 'withdraw'
+  | 'record_contact'
+  | 'recheck_risk';
 
-/** Each legal step, and the rule that governs it, so a refusal can name the rule. */
-const TRANSITIONS: Record<ReferralEvent, { from: readonly ReferralState[]; to: ReferralState; rule: string }> = {
+type Transition = {
+  from: readonly ReferralState[];
+  to: ReferralState | 'same';
+  rule: string;
+  /** A step that explains its own refusal, where the general "cannot be moved this way" would not. */
+  refused?: { code: string; message: (from: ReferralState) => string };
+};
+
+/**
+ * Each legal step, and the rule that governs it, so a refusal can name the rule. Steps that record
+ * something without moving the journey on (a contact, a risk re-check) are here too, `to: 'same'`,
+ * so that every step's "may it happen now?" is answered by this one table.
+ */
+const TRANSITIONS: Record<ReferralEvent, Transition> = {
   request_information: { from: ['received', 'screened'], to: 'information_requested', rule: 'REF-2' },
   information_received: { from: ['information_requested'], to: 'received', rule: 'REF-2' },
   screen: { from: ['received'], to: 'screened', rule: 'REF-3' },
   screen_inappropriate: { from: ['received', 'information_requested'], to: 'signposted', rule: 'REF-3' },
   start_assessment: { from: ['screened'], to: 'assessing', rule: 'ELIG-1' },
+  // The first contact or assessment recorded after screening starts the assessment (ELIG-1).
+  record_contact: {
+    from: ['screened', 'assessing'],
+    to: 'assessing',
+    rule: 'ELIG-1',
+    refused: { code: 'WRONG_STATE', message: (from) => `ELIG-1: contact and assessment are recorded once a referral is screened; this one is ${REFERRAL_STATE_NAMES[from].toLowerCase()}.` },
+  },
   decide_eligible: { from: ['assessing'], to: 'eligible', rule: 'ELIG-2' },
   decide_not_eligible: { from: ['assessing'], to: 'not_eligible', rule: 'ELIG-3' },
   place_on_waiting_list: { from: ['eligible'], to: 'waiting', rule: 'WAIT-1' },
+  recheck_risk: {
+    from: ['waiting'],
+    to: 'same',
+    rule: 'WAIT-1',
+    refused: { code: 'WRONG_STATE', message: () => 'WAIT-1: risk is re-checked while a person waits for allocation; this referral is not on the waiting list.' },
+  },
   allocate: { from: ['eligible', 'waiting'], to: 'allocated', rule: 'COORD-1' },
   allocate_urgently: { from: ['screened', 'assessing'], to: 'allocated', rule: 'ELIG-2' },
   withdraw: { from: ['received', 'information_requested', 'screened', 'assessing', 'eligible', 'waiting'], to: 'withdrawn', rule: 'REF-6' },
 };
 
-export type TransitionResult = { ok: true; to: ReferralState; rule: string } | { ok: false; rule: string; message: string };
+/** A refusal's `code` is the rule's ID unless the step names its own (the API answers `REFERRALS.<code>`). */
+export type TransitionResult = { ok: true; to: ReferralState; rule: string } | { ok: false; rule: string; code: string; message: string };
 
 export function transition(from: ReferralState, event: ReferralEvent): TransitionResult {
   const step = TRANSITIONS[event];
-  if (step.from.includes(from)) return { ok: true, to: step.to, rule: step.rule };
+  if (step.from.includes(from)) return { ok: true, to: step.to === 'same' ? from : step.to, rule: step.rule };
+  if (step.refused) return { ok: false, rule: step.rule, code: step.refused.code, message: step.refused.message(from) };
   const allowed = step.from.map((s) => REFERRAL_STATE_NAMES[s].toLowerCase()).join(', ');
   return {
     ok: false,
     rule: step.rule,
+    code: step.rule,
     message: `${step.rule}: a referral that is "${REFERRAL_STATE_NAMES[from].toLowerCase()}" cannot be moved this way; it must be ${allowed}.`,
   };
 }
@@ -239,6 +253,26 @@ export function eligibilityProblems(facts: EligibilityFacts): { field: string; m
 /** Urgent need is never held up by the MDT (handbook §15.3): emergency and urgent referrals may be allocated while still being assessed. */
 export function mayAllocateBeforeMdt(category: Category | null): boolean {
   return category === 'emergency' || category === 'urgent';
+}
+
+// ---- Allocation (COORD-1, COORD-2) ---------------------------------------------------------------
+
+/**
+ * An emergency or urgent referral still being screened or assessed is allocated urgently, before the
+ * MDT (handbook §15.3); every other allocation follows eligibility (COORD-1).
+ */
+export function allocationEvent(state: ReferralState, category: Category | null): 'allocate' | 'allocate_urgently' {
+  return mayAllocateBeforeMdt(category) && (state === 'screened' || state === 'assessing') ? 'allocate_urgently' : 'allocate';
+}
+
+/** COORD-2: the allocation is the receiving team's decision, made by one of its managers. */
+export function allocatorProblem(receivingTeamId: string, allocatorTeamId: string): string | null {
+  return receivingTeamId === allocatorTeamId ? null : 'COORD-2: allocation is made by a manager of the receiving team.';
+}
+
+/** COORD-1: the coordinator is a named care coordinator in the receiving team, one of those offered. */
+export function coordinatorProblem(careCoordinatorIds: readonly string[], chosen: string): Problem | null {
+  return careCoordinatorIds.includes(chosen) ? null : { field: 'coordinatorUserId', message: 'COORD-1: select a care coordinator in this team' };
 }
 
 /** REF-7: a referral within 12 months of the person's last case at the same service closing is a re-referral. */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { CATEGORIES, REFERRAL_STATES, RISK_LEVELS, type ResponseStandards } from './rules.js';
+import type { ResponseStandards } from './deadline-rules.js';
+import { CATEGORIES, REFERRAL_STATES, RISK_LEVELS } from './rules.js';
 
 export const SOURCE_TYPES = ['agency', 'professional', 'self', 'family'] as const;
 export const CHANNELS = ['phone', 'letter', 'email', 'in_person', 'electronic'] as const;

@@ -7,8 +7,8 @@ import { endInvolvementsFrom, startInvolvement } from '../../platform/access/inv
 import { practises } from '../../platform/access/person-access.js';
 import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
+import type { Owner } from '../../platform/clocks/obligation-rules.js';
 import type { Obligations } from '../../platform/clocks/obligations.js';
-import { addCalendarDays, addWorkingDays } from '../../platform/clocks/working-days.js';
 import type { Database, Queryable, Transaction } from '../../platform/db/database.js';
 import { conflict, DomainError, invalid, notFound, type FieldError } from '../../platform/errors.js';
 import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
@@ -17,6 +17,7 @@ import type { DirectoryService } from '../directory/service.js';
 import type { PersonInput } from '../people/rules.js';
 import { describeLikelyMatch, type PeopleService } from '../people/service.js';
 import { changedSinceOpened } from '../directory/rules.js';
+import * as deadlines from './deadline-rules.js';
 import * as rules from './rules.js';
 import { eligibilityDecision, informationRequest, receivingService, referral, referralEvent, responseContact, waitingRiskCheck } from './schema.js';
 import * as store from './store.js';
@@ -24,7 +25,6 @@ import * as store from './store.js';
 export type ReferralView = 'receiving' | 'referrer';
 type Command = { referralId: string; version: number };
 
-const SCREEN_WITHIN_WORKING_DAYS = 1;
 const SUBJECT = (id: string) => ({ type: 'referral', id });
 
 /**
@@ -102,7 +102,7 @@ export class ReferralsService {
     return {
       requiredInformation: stored?.requiredInformation ?? ['reason', 'risk_assessment', 'consent', 'referrer_contact'],
       automaticallyUrgentAgencies: stored?.automaticallyUrgentAgencies ?? [],
-      standards: stored?.standards ?? rules.DEFAULT_STANDARDS,
+      standards: stored?.standards ?? deadlines.DEFAULT_STANDARDS,
       informationRequestWorkingDays: stored?.informationRequestWorkingDays ?? 5,
       waitingRiskCheckDays: stored?.waitingRiskCheckDays ?? 14,
     };
@@ -279,16 +279,7 @@ export class ReferralsService {
       const id = row!.id;
       await startInvolvement(tx, { personId, agencyId: team.agencyId, teamId: team.id, role: 'receiving_service', source: SUBJECT(id), by: actor.userId, at: now });
       if (!internal) await startInvolvement(tx, { personId, agencyId: actor.agencyId, teamId: actor.teamId, role: 'referrer', source: SUBJECT(id), by: actor.userId, at: now });
-      await this.obligations.start(tx, {
-        kind: 'referral.screen',
-        ruleId: 'REF-3',
-        title: 'Screen the referral',
-        subject: SUBJECT(id),
-        personId,
-        owner: { kind: 'team', teamId: team.id, agencyId: team.agencyId },
-        dueAt: addWorkingDays(receivedAt, SCREEN_WITHIN_WORKING_DAYS),
-        createdBy: actor.userId,
-      });
+      await this.startDeadline(tx, actor, { id, personId }, deadlines.screenDeadline(receivedAt), { kind: 'team', teamId: team.id, agencyId: team.agencyId });
       await this.event(tx, actor, id, 'received', `Referral received by ${team.name}${reReferral ? ' (a re-referral within 12 months)' : ''}`, true, { suggestedCategory: suggestion.category });
       record({ action: 'referral.received', personId, subject: SUBJECT(id), details: { reference: row!.reference, receivingTeamId: team.id, reReferral } });
       return row!;
@@ -302,16 +293,16 @@ export class ReferralsService {
     const values = parseOrThrow(rules.informationRequestInput, input, 'REFERRALS.INVALID');
     return this.step(actor, command, 'request_information', async (tx, row, record) => {
       const settings = await this.settingsFor(tx, row.receivingTeamId);
-      const dueAt = addWorkingDays(this.clock.now(), settings.informationRequestWorkingDays);
+      const due = deadlines.informationRequestDeadline(this.clock.now(), settings.informationRequestWorkingDays);
       const [request] = await tx
         .insert(informationRequest)
-        .values({ referralId: row.id, items: values.items, question: values.question, requestedAt: this.clock.now(), requestedBy: actor.userId, dueAt })
+        .values({ referralId: row.id, items: values.items, question: values.question, requestedAt: this.clock.now(), requestedBy: actor.userId, dueAt: due.dueAt })
         .returning();
       // The referrer owes the answer when they are in Concord; otherwise the duty team chases it.
       const owner = row.referrerAgencyId && row.referrerTeamId
         ? { kind: 'team' as const, teamId: row.referrerTeamId, agencyId: row.referrerAgencyId }
-        : { kind: 'team' as const, teamId: row.receivingTeamId, agencyId: row.receivingAgencyId };
-      await this.obligations.start(tx, { kind: 'referral.information', ruleId: 'REF-2', title: 'Send the information requested', subject: SUBJECT(row.id), personId: row.personId, owner, dueAt, createdBy: actor.userId });
+        : receivingTeamOf(row);
+      await this.startDeadline(tx, actor, row, due, owner);
       const asked: string[] = [...values.items.map((i) => rules.INFORMATION_ITEMS[i]), ...(values.question ? [values.question] : [])];
       await this.event(tx, actor, row.id, 'information_requested', `More information requested: ${asked.join('; ')}`, true, { requestId: request!.id });
       record({ action: 'referral.information_requested', personId: row.personId, subject: SUBJECT(row.id), details: { requestId: request!.id, items: values.items } });
@@ -337,28 +328,21 @@ export class ReferralsService {
   async screen(actor: Actor, command: Command, input: unknown) {
     await this.guard.require(actor, 'referrals.work');
     const values = parseOrThrow(rules.screeningInput, input, 'REFERRALS.INVALID');
-    const inappropriate = values.category === 'inappropriate';
-    return this.step(actor, command, inappropriate ? 'screen_inappropriate' : 'screen', async (tx, row, record) => {
+    const event = rules.screeningEvent(values.category);
+    return this.step(actor, command, event, async (tx, row, record) => {
       const settings = await this.settingsFor(tx, row.receivingTeamId);
       const suggestion = rules.suggestCategory(risksOf(row), settings.automaticallyUrgentAgencies.includes(row.referrerAgencyId ?? ''));
-      const problems = [];
-      const choice = rules.categoryChoiceProblem(values.category, suggestion.category, values.reason);
-      if (choice) problems.push({ field: 'reason', message: `REF-3: ${choice}` });
-      if (inappropriate && !values.signposting) problems.push({ field: 'signposting', message: 'REF-3: record the advice and signposting to other services' });
-      if (inappropriate && !values.notAssessingReason) problems.push({ field: 'notAssessingReason', message: 'REF-4: a decision not to assess needs its reasons recorded' });
+      const problems = rules.screeningProblems(values, suggestion.category);
       if (problems.length) throw invalid('REFERRALS.SCREENING_INVALID', problems);
       await tx.update(referral).set({ category: values.category, categoryReason: values.reason, pathway: values.pathway }).where(eq(referral.id, row.id));
       await this.obligations.meetAllFor(tx, SUBJECT(row.id), ['referral.screen'], actor.userId);
-      const owner = { kind: 'team' as const, teamId: row.receivingTeamId, agencyId: row.receivingAgencyId };
-      const deadlines = rules.screeningDeadlines(values.category, row.receivedAt, settings.standards);
-      for (const deadline of deadlines) {
-        await this.obligations.start(tx, { kind: deadline.kind, ruleId: deadline.rule, title: deadline.title, subject: SUBJECT(row.id), personId: row.personId, owner, dueAt: deadline.dueAt, createdBy: actor.userId });
-      }
-      if (inappropriate) {
+      const responses = deadlines.screeningDeadlines(values.category, row.receivedAt, settings.standards);
+      for (const deadline of responses) await this.startDeadline(tx, actor, row, deadline, receivingTeamOf(row));
+      if (event === 'screen_inappropriate') {
         await endInvolvementsFrom(tx, SUBJECT(row.id), this.clock.now(), 'signposted', 'receiving_service');
         await this.event(tx, actor, row.id, 'signposted', `Not accepted: ${values.notAssessingReason}. Advice and signposting: ${values.signposting}`, true, { category: values.category });
       } else {
-        await this.event(tx, actor, row.id, 'screened', `Screened as ${values.category}: ${deadlines.map((d) => d.title.toLowerCase()).join('; ')}`, true, { category: values.category, suggested: suggestion.category });
+        await this.event(tx, actor, row.id, 'screened', `Screened as ${values.category}: ${responses.map((d) => d.title.toLowerCase()).join('; ')}`, true, { category: values.category, suggested: suggestion.category });
       }
       record({ action: 'referral.screened', personId: row.personId, subject: SUBJECT(row.id), details: { category: values.category, suggested: suggestion.category, reason: values.reason } });
     });
@@ -371,23 +355,15 @@ export class ReferralsService {
     const values = parseOrThrow(rules.contactInput, input, 'REFERRALS.INVALID');
     const happenedAt = new Date(values.happenedAt);
     if (happenedAt > this.clock.now()) throw invalid('REFERRALS.INVALID', [{ field: 'happenedAt', message: 'The time cannot be in the future' }]);
-    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const { row } = await this.lockForStep(tx, actor, command);
-      if (row.state !== 'screened' && row.state !== 'assessing') {
-        throw conflict('REFERRALS.WRONG_STATE', `ELIG-1: contact and assessment are recorded once a referral is screened; this one is ${rules.REFERRAL_STATE_NAMES[row.state].toLowerCase()}.`);
-      }
+    return this.step(actor, command, 'record_contact', async (tx, row, record) => {
       const kind = values.kind === 'first_contact' ? 'referral.first_contact' : 'referral.assessment';
       const due = (await this.obligations.forSubject(tx, SUBJECT(row.id))).find((o) => o.kind === kind && (o.state === 'open' || o.state === 'breached'));
-      if (due && happenedAt > due.dueAt && !values.lateReason) {
-        throw invalid('REFERRALS.INVALID', [{ field: 'lateReason', message: 'REF-3: this was after its deadline: record the reason for the delay' }]);
-      }
+      const { late, problem } = deadlines.contactLateness(happenedAt, due?.dueAt ?? null, values.lateReason);
+      if (problem) throw invalid('REFERRALS.INVALID', [problem]);
       await tx.insert(responseContact).values({ referralId: row.id, kind: values.kind, happenedAt, method: values.method, summary: values.summary, lateReason: values.lateReason, recordedAt: this.clock.now(), recordedBy: actor.userId });
-      if (due) await this.obligations.meet(tx, due.id, actor.userId, happenedAt > due.dueAt ? values.lateReason : null);
-      const next = row.state === 'screened' ? rules.transition(row.state, 'start_assessment') : null;
-      await this.bump(tx, row, next && next.ok ? next.to : row.state);
+      if (due) await this.obligations.meet(tx, due.id, actor.userId, late ? values.lateReason : null);
       await this.event(tx, actor, row.id, values.kind, values.kind === 'first_contact' ? 'First contact made' : 'Assessment carried out', true, { method: values.method });
-      record({ action: 'referral.contact_recorded', personId: row.personId, subject: SUBJECT(row.id), details: { kind: values.kind, late: Boolean(due && happenedAt > due.dueAt) } });
-      return (await store.findReferral(tx, row.id))!;
+      record({ action: 'referral.contact_recorded', personId: row.personId, subject: SUBJECT(row.id), details: { kind: values.kind, late } });
     });
   }
 
@@ -403,11 +379,7 @@ export class ReferralsService {
       await this.obligations.meetAllFor(tx, SUBJECT(row.id), ['referral.first_contact', 'referral.assessment'], actor.userId);
       if (values.eligible) {
         const settings = await this.settingsFor(tx, row.receivingTeamId);
-        const span = (settings.standards[row.category ?? 'routine'] ?? rules.DEFAULT_STANDARDS.routine).allocationAfterEligible ?? { weeks: 12 };
-        await this.obligations.start(tx, {
-          kind: 'referral.allocation', ruleId: 'REF-3', title: `Allocate a care coordinator (within ${rules.describeSpan(span)} of eligibility)`, subject: SUBJECT(row.id), personId: row.personId,
-          owner: { kind: 'team', teamId: row.receivingTeamId, agencyId: row.receivingAgencyId }, dueAt: rules.dueAfter(this.clock.now(), span), createdBy: actor.userId,
-        });
+        await this.startDeadline(tx, actor, row, deadlines.allocationDeadline(row.category, this.clock.now(), settings.standards), receivingTeamOf(row));
         await this.event(tx, actor, row.id, 'eligible', `Eligible for the service (${values.levelOfNeed} need); decided by ${values.participants.join(', ')}`, true);
       } else {
         await endInvolvementsFrom(tx, SUBJECT(row.id), this.clock.now(), 'not eligible', 'receiving_service');
@@ -430,25 +402,18 @@ export class ReferralsService {
 
   private async startRiskCheck(tx: Queryable, actor: Actor, row: store.ReferralRow) {
     const settings = await this.settingsFor(tx, row.receivingTeamId);
-    await this.obligations.start(tx, {
-      kind: 'waiting.risk_check', ruleId: 'WAIT-1', title: `Re-check risk while waiting (every ${settings.waitingRiskCheckDays} days)`, subject: SUBJECT(row.id), personId: row.personId,
-      owner: { kind: 'team', teamId: row.receivingTeamId, agencyId: row.receivingAgencyId }, dueAt: addCalendarDays(this.clock.now(), settings.waitingRiskCheckDays), createdBy: actor.userId,
-    });
+    await this.startDeadline(tx, actor, row, deadlines.waitingRiskCheckDeadline(this.clock.now(), settings.waitingRiskCheckDays), receivingTeamOf(row));
   }
 
   async recordRiskCheck(actor: Actor, command: Command, input: unknown) {
     await this.guard.require(actor, 'referrals.work');
     const values = parseOrThrow(rules.riskCheckInput, input, 'REFERRALS.INVALID');
-    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const { row } = await this.lockForStep(tx, actor, command);
-      if (row.state !== 'waiting') throw conflict('REFERRALS.WRONG_STATE', 'WAIT-1: risk is re-checked while a person waits for allocation; this referral is not on the waiting list.');
+    return this.step(actor, command, 'recheck_risk', async (tx, row, record) => {
       await tx.insert(waitingRiskCheck).values({ referralId: row.id, checkedAt: this.clock.now(), checkedBy: actor.userId, ...values });
       await this.obligations.meetAllFor(tx, SUBJECT(row.id), ['waiting.risk_check'], actor.userId);
       await this.startRiskCheck(tx, actor, row);
-      await this.bump(tx, row, row.state);
       await this.event(tx, actor, row.id, 'risk_rechecked', values.expedite ? 'Risk re-checked: allocation to be expedited' : 'Risk re-checked while waiting', false, { expedite: values.expedite });
       record({ action: 'referral.risk_rechecked', personId: row.personId, subject: SUBJECT(row.id), details: { expedite: values.expedite } });
-      return (await store.findReferral(tx, row.id))!;
     });
   }
 
@@ -468,14 +433,14 @@ export class ReferralsService {
     const values = parseOrThrow(rules.allocationInput, input, 'REFERRALS.INVALID');
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const { row } = await this.lockForStep(tx, actor, command);
-      if (row.receivingTeamId !== actor.teamId) throw conflict('REFERRALS.NOT_YOUR_TEAM', 'COORD-2: allocation is made by a manager of the receiving team.');
-      const urgent = rules.mayAllocateBeforeMdt(row.category) && (row.state === 'screened' || row.state === 'assessing');
-      const step = rules.transition(row.state, urgent ? 'allocate_urgently' : 'allocate');
-      if (!step.ok) throw conflict(`REFERRALS.${step.rule}`, step.message);
+      const notTheirs = rules.allocatorProblem(row.receivingTeamId, actor.teamId);
+      if (notTheirs) throw conflict('REFERRALS.NOT_YOUR_TEAM', notTheirs);
+      const event = rules.allocationEvent(row.state, row.category);
+      const step = rules.transition(row.state, event);
+      if (!step.ok) throw conflict(`REFERRALS.${step.code}`, step.message);
       const candidates = await this.directory.activeMembersWithRoles(row.receivingTeamId, ['care_coordinator']);
-      if (!candidates.some((c) => c.userId === values.coordinatorUserId)) {
-        throw invalid('REFERRALS.INVALID', [{ field: 'coordinatorUserId', message: 'COORD-1: select a care coordinator in this team' }]);
-      }
+      const notACoordinator = rules.coordinatorProblem(candidates.map((c) => c.userId), values.coordinatorUserId);
+      if (notACoordinator) throw invalid('REFERRALS.INVALID', [notACoordinator]);
       // The hand-over: from here the case is the cases module's, which opens it with its coordinator, lead agency and clocks.
       const opened = await this.cases.open(tx, {
         personId: row.personId, referralId: row.id, teamId: row.receivingTeamId, agencyId: row.receivingAgencyId, leadAgencyId: values.leadAgencyId, leadAgencyAgreed: values.leadAgencyAgreed,
@@ -483,6 +448,7 @@ export class ReferralsService {
       });
       await this.obligations.meetAllFor(tx, SUBJECT(row.id), ['referral.allocation', 'waiting.risk_check', 'referral.first_contact', 'referral.assessment'], actor.userId);
       await this.bump(tx, row, step.to);
+      const urgent = event === 'allocate_urgently';
       await this.event(tx, actor, row.id, 'allocated', `Allocated to a care coordinator; case ${opened.reference} opened`, true, { caseId: opened.id, urgent });
       record({ action: 'referral.allocated', personId: row.personId, subject: SUBJECT(row.id), details: { caseId: opened.id, coordinatorUserId: values.coordinatorUserId, considerations: values.considerations, leadAgencyAgreed: values.leadAgencyAgreed } });
       return { ...opened, referral: (await store.findReferral(tx, row.id))! };
@@ -565,11 +531,16 @@ export class ReferralsService {
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const { row } = await this.lockForStep(tx, actor, command, need);
       const result = rules.transition(row.state, event);
-      if (!result.ok) throw conflict(`REFERRALS.${result.rule}`, result.message);
+      if (!result.ok) throw conflict(`REFERRALS.${result.code}`, result.message);
       await work(tx, row, record);
       await this.bump(tx, row, result.to);
       return (await store.findReferral(tx, row.id))!;
     });
+  }
+
+  /** Starts one of the referral's clocks (deadline-rules.ts says what is due and when), owned as given. */
+  private async startDeadline(tx: Queryable, actor: Actor, row: { id: string; personId: string }, deadline: deadlines.Deadline, owner: Owner) {
+    await this.obligations.start(tx, { kind: deadline.kind, ruleId: deadline.rule, title: deadline.title, subject: SUBJECT(row.id), personId: row.personId, owner, dueAt: deadline.dueAt, createdBy: actor.userId });
   }
 
   private async lockForStep(tx: Queryable, actor: Actor, command: Command, need: ReferralView = 'receiving') {
@@ -588,6 +559,9 @@ export class ReferralsService {
     await tx.insert(referralEvent).values({ referralId, kind, at: this.clock.now(), byUserId: actor.userId, byName: actor.name, byTeamId: actor.teamId, byAgencyId: actor.agencyId, summary, details, visibleToReferrer });
   }
 }
+
+/** The receiving team owns the referral's clocks until allocation, except an answer the referrer owes. */
+const receivingTeamOf = (row: store.ReferralRow): Owner => ({ kind: 'team', teamId: row.receivingTeamId, agencyId: row.receivingAgencyId });
 
 export function risksOf(row: store.ReferralRow): rules.RiskAnswers {
   return {
