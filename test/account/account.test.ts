@@ -162,11 +162,23 @@ describe('GET /api/v1/me', () => {
     assert.equal(response.json().status, 401);
   });
 
-  test('is described in the OpenAPI document under Account', async () => {
-    const paths = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json().paths;
-    for (const [path, method] of [['/api/v1/me', 'get'], ['/api/v1/tokens', 'get'], ['/api/v1/tokens', 'post'], ['/api/v1/tokens/{tokenId}/revoke', 'post']]) {
-      assert.deepEqual(paths[path!][method!].tags, ['Account'], `${method} ${path}`);
+  test('is described in the OpenAPI document under Account, which offers no way to create a token', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    for (const [path, method] of [['/api/v1/me', 'get'], ['/api/v1/tokens', 'get'], ['/api/v1/tokens/{tokenId}/revoke', 'post']]) {
+      assert.deepEqual(document.paths[path!][method!].tags, ['Account'], `${method} ${path}`);
     }
-    assert.ok(paths['/api/v1/tokens'].post.responses['201']);
+    // A token cannot create tokens, so an operation for it would be one a client could never use.
+    assert.deepEqual(Object.keys(document.paths['/api/v1/tokens']), ['get']);
+    assert.match(document.info.description, /created only in the pages \(Your account → API tokens, signed in, with your password again\)/);
+    assert.match(document.info.description, /`POST \/api\/v1\/tokens` is refused with 403 `TOKEN.CREATE_NEEDS_SIGN_IN`/);
+  });
+
+  test('a client that tries to create a token anyway is told, as problem+json, where tokens are created', async () => {
+    const tom = await apiClient(t, TOM);
+    const refused = await tom.post('/api/v1/tokens', { name: 'Renewal', expiresInDays: 30, scope: 'write' });
+    assert.equal(refused.statusCode, 403);
+    assert.match(String(refused.headers['content-type']), /^application\/problem\+json/);
+    assert.deepEqual([refused.json().status, refused.json().code], [403, 'TOKEN.CREATE_NEEDS_SIGN_IN']);
+    assert.match(refused.json().title, /Sign in to Concord and create one under Your account, API tokens, with your password/);
   });
 });

@@ -203,18 +203,22 @@ describe('Idempotency-Key on API POSTs', () => {
     assert.equal((await post(tom, notesApiPaths.notes(person.id), { category: 'mental_health', title: 'T', text: 'T' }, 'x'.repeat(255))).statusCode, 201);
   });
 
-  test('an API token’s secret is never kept: a retry of its creation is told so, and no second token is made', async () => {
+  test('creating a token through the API is refused every time: the refusal is not kept, a retry is refused afresh, no token is made', async () => {
     const key = randomUUID();
-    const first = await post(tom, '/api/v1/tokens', { name: 'sync', expiresInDays: 10 }, key);
-    if (first.statusCode === 403) return; // tokens may no longer create tokens (issue 9, item 11): nothing to keep
-    assert.equal(first.statusCode, 201, first.body);
-    const secret = JSON.parse(first.body).secret as string;
-    const rows = await t.pool.query('select body::text from idempotent_request where key = $1', [key]);
-    assert.ok(!String(rows.rows[0]?.body).includes(secret));
     const tokens = await countRows(t, 'api_token');
-    const retry = await post(tom, '/api/v1/tokens', { name: 'sync', expiresInDays: 10 }, key);
-    assert.equal(retry.statusCode, 409, retry.body);
+    const before = await lastAuditId(t);
+    for (const attempt of ['first', 'retry']) {
+      const refused = await post(tom, '/api/v1/tokens', { name: 'sync', expiresInDays: 10 }, key);
+      assert.equal(refused.statusCode, 403, `${attempt}: ${refused.body}`);
+      assert.equal(JSON.parse(refused.body).code, 'TOKEN.CREATE_NEEDS_SIGN_IN', attempt);
+      assert.equal(refused.headers['idempotent-replayed'], undefined, `${attempt}: judged afresh, not replayed`);
+    }
+    assert.equal((await t.pool.query('select count(*)::int as n from idempotent_request where key = $1', [key])).rows[0].n, 0);
     assert.equal(await countRows(t, 'api_token'), tokens);
+    assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.details.reason]), [
+      ['access.denied', 'an API token tried to create a token'],
+      ['access.denied', 'an API token tried to create a token'],
+    ]);
   });
 
   test('keys are kept for 24 hours, then the worker removes them and the key may be used afresh', async () => {

@@ -8,7 +8,7 @@ import { invalid } from '../errors.js';
 import type { RouteSpec } from '../http/route-table.js';
 import { actorOf } from '../http/request-actor.js';
 import { parseOrThrow, referenceOrNotFound } from '../validation.js';
-import { newTokenInput, TOKEN_SCOPE_NAMES, TOKEN_SCOPES, type TokenSummary } from './api-tokens.js';
+import { TOKEN_SCOPE_NAMES, TOKEN_SCOPES, type TokenSummary } from './api-tokens.js';
 
 export const accountPaths = {
   account: '/account',
@@ -118,7 +118,6 @@ function toApiToken(token: TokenSummary, now: Date): z.infer<typeof apiToken> {
 export function accountRoutes(services: Services): RouteSpec[] {
   const { apiTokens, clock, signIn } = services;
   const defaultDays = Math.min(90, apiTokens.maxDays);
-  const tokenInputSchema = newTokenInput(apiTokens.maxDays);
 
   return [
     {
@@ -241,24 +240,16 @@ export function accountRoutes(services: Services): RouteSpec[] {
       },
     },
     {
+      // Never succeeds, so it is not offered in the OpenAPI document (no `api` description): a client
+      // generated from it would have a method that always fails. It stays to answer a client that
+      // tries anyway with a 403 saying where tokens are made, rather than a bare 405.
       method: 'POST',
       url: accountPaths.apiTokens,
       access: { permission: 'account.tokens' },
-      audit: { action: 'auth.token_created' },
+      audit: { none: 'never succeeds; the refusal is recorded as access.denied' },
       kind: 'api',
-      summary: 'Always refused (403): an API token cannot create tokens. Create them on your account page, signed in, with your password',
-      api: {
-        tags: ['Account'],
-        body: tokenInputSchema,
-        response: z.object({ secret: z.string().describe('Shown once: store it now'), token: apiToken }),
-        successStatus: 201,
-      },
-      handler: async (request, reply) => {
-        // Every caller here holds a token, and createFromAccount refuses them all (and records it).
-        const { secret, token } = await apiTokens.createFromAccount(actorOf(request), request.body, signIn);
-        reply.code(201);
-        return { secret, token: toApiToken(token, clock.now()) };
-      },
+      summary: 'Refused (403 TOKEN.CREATE_NEEDS_SIGN_IN): tokens are created on the account page, signed in, with your password',
+      handler: async (request) => apiTokens.refuseCreationByToken(actorOf(request)),
     },
     {
       method: 'POST',

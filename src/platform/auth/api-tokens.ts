@@ -122,13 +122,20 @@ export class ApiTokens {
     return this.issue(actor, parsed.data);
   }
 
-  /** A token cannot create tokens: a stolen one would otherwise renew itself for ever. */
   private async refuseTokenCaller(actor: Actor) {
-    if (actor.via.kind !== 'token') return;
+    if (actor.via.kind === 'token') await this.refuseCreationByToken(actor);
+  }
+
+  /**
+   * A token cannot create tokens: a stolen one would otherwise renew itself for ever. The refusal is
+   * recorded, and says where tokens are made (the API's POST /api/v1/tokens answers only this).
+   */
+  async refuseCreationByToken(actor: Actor): Promise<never> {
     await this.audit.recordNow(auditActorOf(actor), {
       action: 'access.denied',
       outcome: 'denied',
-      subject: { type: 'api_token', id: actor.via.tokenId },
+      // Only a token reaches the API, so the refused caller is always one; named when it can be.
+      subject: actor.via.kind === 'token' ? { type: 'api_token', id: actor.via.tokenId } : undefined,
       details: { reason: 'an API token tried to create a token' },
     });
     throw forbidden('TOKEN.CREATE_NEEDS_SIGN_IN', 'An API token cannot create tokens. Sign in to Concord and create one under Your account, API tokens, with your password.');

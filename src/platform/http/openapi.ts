@@ -84,9 +84,11 @@ export function buildOpenApiDocument(routes: RouteSpec[]) {
       title: 'Concord API',
       version: '1',
       description:
-        'Everything a person can do in Concord’s pages can be done here. Authenticate with a personal API token ' +
-        '(Your account → API tokens) sent as `Authorization: Bearer <token>`. The token acts for the team you were ' +
-        'acting for when you created it, with that team’s roles. Errors are `application/problem+json`.',
+        'Everything a person can do in Concord’s pages can be done here, except looking after their own sign-in: ' +
+        'authenticate with a personal API token sent as `Authorization: Bearer <token>`, created only in the pages ' +
+        '(Your account → API tokens, signed in, with your password again). A token cannot create tokens, so a stolen ' +
+        'one cannot renew itself: `POST /api/v1/tokens` is refused with 403 `TOKEN.CREATE_NEEDS_SIGN_IN`. The token acts ' +
+        'for the team you were acting for when you created it, with that team’s roles. Errors are `application/problem+json`.',
     },
     servers: [{ url: '/' }],
     paths,

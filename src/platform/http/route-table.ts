@@ -15,7 +15,10 @@ export type RouteSpec = {
   /** The audit action a successful call writes, or `none` with the reason it writes nothing. */
   audit: { action: string } | { none: string };
   summary: string;
-  /** Pages are HTML for people; api routes are JSON under /api/v1 and appear in the OpenAPI document. */
+  /**
+   * Pages are HTML for people; api routes are JSON under /api/v1 and appear in the OpenAPI document
+   * when they have an `api` description (one kept only to refuse, and say why, has none).
+   */
   kind: 'page' | 'api' | 'system';
   api?: ApiDescription;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
