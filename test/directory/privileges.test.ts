@@ -8,6 +8,7 @@ import { directoryApiPaths as api, directoryPaths as paths } from '../../src/mod
  * what (adding someone to a team, changing a membership's roles, ending one, adding a user with roles),
  * as a page and through the API, for each role, against a user of their own agency, of another agency,
  * and themselves. The expected table is written out here, not derived from the rules it checks.
+ * privilege-walk.test.ts plays the same games on every other directory route.
  */
 const t: TestConcord = await testConcord();
 
@@ -173,6 +174,23 @@ describe('the escalations the issue names', () => {
     assert.match(page.body, /Roles now\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Practitioner, Auditor \/ Caldicott guardian\s*<\/dd>/);
     const answer = (await clients.auditor.get(`/api/v1/access-alerts/${alertId}`)).json();
     assert.deepEqual([answer.roleChange.change, answer.roleChange.changedBy.id, answer.roleChange.sensitive], ['change', ids.partnershipAdmin, 'Auditor / Caldicott guardian']);
+  });
+
+  test('the pages offer only what may be done: no account actions on the guardian’s page, no password for yourself, no switching off the guardian’s team', async () => {
+    const links = async (browser: Browser, url: string) => [...(await browser.get(url)).body.matchAll(/href="(\/directory\/[^"]+)"/g)].map((m) => m[1]!);
+    const helensPage = await links(browsers.agencyAdmin, paths.user(ids.auditor));
+    for (const url of [paths.userEdit(ids.auditor), paths.userPassword(ids.auditor), paths.userDeactivate(ids.auditor)]) assert.ok(!helensPage.includes(url), url);
+    assert.ok(helensPage.includes(paths.membershipNew(ids.auditor)), 'a casework team can still be added');
+    const grace = await userId('grace.whitfield@riverside-nhs.example');
+    const gracesPage = await links(browsers.agencyAdmin, paths.user(grace));
+    for (const url of [paths.userEdit(grace), paths.userPassword(grace), paths.userDeactivate(grace)]) assert.ok(gracesPage.includes(url), url);
+    const ownPage = await links(browsers.agencyAdmin, paths.user(ids.agencyAdmin));
+    assert.ok(!ownPage.includes(paths.userPassword(ids.agencyAdmin)), 'your own password is changed under Your account');
+    assert.ok(ownPage.includes(paths.userEdit(ids.agencyAdmin)));
+    const governance = await one('select id from team where name = $1', 'Information Governance');
+    assert.ok(!(await links(browsers.agencyAdmin, paths.team(governance))).includes(paths.teamDeactivate(governance)));
+    assert.ok((await links(browsers.agencyAdmin, paths.team(CMHT))).includes(paths.teamDeactivate(CMHT)));
+    assert.ok((await links(browsers.partnershipAdmin, paths.team(governance))).includes(paths.teamDeactivate(governance)));
   });
 
   test('a change to casework roles only raises no alert', async () => {

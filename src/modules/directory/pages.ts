@@ -8,7 +8,7 @@ import { fieldErrorsOf, referenceOrNotFound } from '../../platform/validation.js
 import type { Services } from '../../services.js';
 import { userListQuery } from './api.js';
 import { directoryPaths as paths } from './paths.js';
-import { AGENCY_TYPES, AGENCY_TYPE_NAMES, PARTNERSHIP_ONLY_ROLES, valuesToShow } from './rules.js';
+import { AGENCY_TYPES, AGENCY_TYPE_NAMES, PARTNERSHIP_ONLY_ROLES, valuesToShow, type AccountChange } from './rules.js';
 
 const READ = { none: 'the staff directory, not a person’s record' };
 const SHOWS_FORM = { none: 'shows a form or a question; nothing changes until it is sent' };
@@ -77,10 +77,12 @@ export function directoryPages(services: Services): RouteSpec[] {
     await directory.requireManagerOf(actor, team.agencyId, { type: 'team', id: team.id });
     return team;
   }
-  async function managedUser(request: FastifyRequest) {
+  /** A user this actor manages, for a form: refused first, as the write would be, for an account-wide change they may not make. */
+  async function managedUser(request: FastifyRequest, change?: AccountChange) {
     const actor = actorOf(request);
     const user = await directory.getUser(actor, idFrom(request, 'userId'));
     await directory.requireManagerOf(actor, user.agencyId, { type: 'user', id: user.id });
+    if (change) await directory.requireAccountChange(actor, user.id, change);
     return user;
   }
   const managedMembership = (request: FastifyRequest) => directory.getManagedMembership(actorOf(request), idFrom(request, 'membershipId'));
@@ -93,9 +95,11 @@ export function directoryPages(services: Services): RouteSpec[] {
     const load = async (request: FastifyRequest) => {
       if (kind === 'team') {
         const team = await managedTeam(request);
+        await directory.requireSwitch(actorOf(request), 'team', team.id, active);
         return { id: team.id, name: team.name, caption: team.agencyName, home: paths.team(team.id) };
       }
       const agency = await directory.getAgency(actorOf(request), idFrom(request, 'agencyId'));
+      await directory.requireSwitch(actorOf(request), 'agency', agency.id, active);
       return { id: agency.id, name: agency.name, caption: AGENCY_TYPE_NAMES[agency.type], home: paths.agency(agency.id) };
     };
     const consequence =
@@ -230,7 +234,7 @@ export function directoryPages(services: Services): RouteSpec[] {
       return render(reply, 'user', { user, current, past: user.memberships.filter((m) => !m.active), isSelf: user.id === actor.userId });
     }),
     question(paths.userEdit.pattern, 'directory.manage', 'Form to change a user’s details', async (request, reply) => {
-      const user = await managedUser(request);
+      const user = await managedUser(request, 'details');
       showSavedIfChanged(request, user);
       return render(reply, 'user-form', { user, values: user, action: paths.userEdit(user.id), cancel: paths.user(user.id) });
     }),
@@ -239,7 +243,7 @@ export function directoryPages(services: Services): RouteSpec[] {
       return reply.redirectWithNotice(paths.user(updated.id), `${updated.name}’s details have been updated`);
     }),
     question(paths.userDeactivate.pattern, 'directory.manage', 'Check before you deactivate a user', async (request, reply) => {
-      const user = await managedUser(request);
+      const user = await managedUser(request, 'deactivate');
       return confirm(reply, {
         caption: user.agencyName,
         title: `Deactivate ${user.name}?`,
@@ -263,7 +267,7 @@ export function directoryPages(services: Services): RouteSpec[] {
       return reply.redirectWithNotice(paths.user(id), `${user.name} has been deactivated: ${what}`);
     }),
     question(paths.userReactivate.pattern, 'directory.manage', 'Check before you reactivate a user', async (request, reply) => {
-      const user = await managedUser(request);
+      const user = await managedUser(request, 'reactivate');
       return confirm(reply, {
         caption: user.agencyName,
         title: `Reactivate ${user.name}?`,
@@ -281,7 +285,7 @@ export function directoryPages(services: Services): RouteSpec[] {
       return reply.redirectWithNotice(paths.user(id), `${user.name} has been reactivated`);
     }),
     question(paths.userPassword.pattern, 'directory.manage', 'Form to set a new password for a user', async (request, reply) => {
-      const user = await managedUser(request);
+      const user = await managedUser(request, 'password');
       return render(reply, 'password', { user, action: paths.userPassword(user.id), cancel: paths.user(user.id) });
     }),
     answer(paths.userPassword.pattern, 'directory.manage', 'directory.password_reset', 'Set a new password for a user', async (request, reply) => {

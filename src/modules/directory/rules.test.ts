@@ -2,7 +2,19 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { z } from 'zod';
 import { fieldErrorsOf } from '../../platform/validation.js';
-import { agencyInput, canEndMembership, membershipInput, newUserInput, roleList, teamInput, userInput } from './rules.js';
+import {
+  accountChangeRefusal,
+  agencyInput,
+  canEndMembership,
+  membershipInput,
+  newUserInput,
+  privilegeRefusal,
+  roleList,
+  switchRefusal,
+  teamInput,
+  userInput,
+  type AccountChange,
+} from './rules.js';
 
 const TEAM = '6f1c1c3e-8a55-4d61-9b3a-5d0f7c2a1b90';
 
@@ -88,5 +100,48 @@ describe('ending a membership', () => {
     assert.equal(canEndMembership(1), false);
     assert.equal(canEndMembership(0), false);
     assert.equal(canEndMembership(2), true);
+  });
+});
+
+describe('privileges: nobody raises their own', () => {
+  const partnershipAdmin = { userId: 'alex', roles: ['partnership_administrator'] as const };
+  const agencyAdmin = { userId: 'aisha', roles: ['agency_administrator'] as const };
+  const ruleOf = (refusal: { rule: string } | null) => refusal?.rule ?? null;
+
+  test('a membership change for yourself is refused, whoever you are; one giving or taking a partnership-wide role needs a partnership administrator', () => {
+    assert.equal(ruleOf(privilegeRefusal(partnershipAdmin, { kind: 'change', subjectUserId: 'alex', before: ['partnership_administrator'], after: [] })), 'DIRECTORY.OWN_PRIVILEGES');
+    assert.equal(ruleOf(privilegeRefusal(agencyAdmin, { kind: 'add', subjectUserId: 'aisha', before: [], after: ['practitioner'] })), 'DIRECTORY.OWN_PRIVILEGES');
+    assert.equal(ruleOf(privilegeRefusal(agencyAdmin, { kind: 'change', subjectUserId: 'dan', before: ['practitioner'], after: ['practitioner', 'auditor'] })), 'DIRECTORY.PARTNERSHIP_ROLES_ONLY');
+    assert.equal(ruleOf(privilegeRefusal(agencyAdmin, { kind: 'end', subjectUserId: 'helen', before: ['auditor'], after: [] })), 'DIRECTORY.PARTNERSHIP_ROLES_ONLY');
+    assert.equal(privilegeRefusal(agencyAdmin, { kind: 'change', subjectUserId: 'helen', before: ['auditor'], after: ['auditor', 'practitioner'] }), null, 'the auditor role itself untouched');
+    assert.equal(privilegeRefusal(partnershipAdmin, { kind: 'add', subjectUserId: 'dan', before: [], after: ['auditor'] }), null);
+  });
+
+  test('an auditor’s or partnership administrator’s account is changed only by a partnership administrator, in every way', () => {
+    const changes: AccountChange[] = ['details', 'password', 'deactivate', 'reactivate'];
+    for (const roles of [['auditor'], ['practitioner', 'partnership_administrator']] as const) {
+      for (const change of changes) {
+        assert.equal(ruleOf(accountChangeRefusal(agencyAdmin, { userId: 'helen', roles }, change)), 'DIRECTORY.PARTNERSHIP_ROLES_ONLY', `${roles} ${change}`);
+        assert.equal(accountChangeRefusal(partnershipAdmin, { userId: 'helen', roles }, change), null, `${roles} ${change}`);
+      }
+    }
+    for (const change of changes) assert.equal(accountChangeRefusal(agencyAdmin, { userId: 'dan', roles: ['team_manager', 'agency_administrator'] }, change), null, change);
+  });
+
+  test('nobody sets their own password here, without the current one; their own details they may change', () => {
+    assert.equal(ruleOf(accountChangeRefusal(agencyAdmin, { userId: 'aisha', roles: ['agency_administrator'] }, 'password')), 'DIRECTORY.OWN_PASSWORD');
+    assert.equal(ruleOf(accountChangeRefusal(partnershipAdmin, { userId: 'alex', roles: ['partnership_administrator'] }, 'password')), 'DIRECTORY.OWN_PASSWORD');
+    assert.equal(accountChangeRefusal(agencyAdmin, { userId: 'aisha', roles: ['agency_administrator'] }, 'details'), null);
+  });
+
+  test('switching a team or agency off or on is held to the membership rules for each member', () => {
+    const members = (...holders: [string, string[]][]) => holders.map(([userId, roles]) => ({ userId, roles: roles as ('practitioner' | 'auditor' | 'agency_administrator')[] }));
+    for (const active of [false, true]) {
+      assert.equal(ruleOf(switchRefusal(agencyAdmin, members(['dan', ['practitioner']], ['aisha', ['practitioner']]), active)), 'DIRECTORY.OWN_PRIVILEGES', `a team you are in (${active})`);
+      assert.equal(ruleOf(switchRefusal(agencyAdmin, members(['dan', ['practitioner']], ['helen', ['auditor']]), active)), 'DIRECTORY.PARTNERSHIP_ROLES_ONLY', `an auditor’s team (${active})`);
+      assert.equal(switchRefusal(partnershipAdmin, members(['helen', ['auditor']]), active), null);
+      assert.equal(switchRefusal(agencyAdmin, members(['dan', ['practitioner']], ['nina', ['agency_administrator']]), active), null);
+      assert.equal(switchRefusal(agencyAdmin, [], active), null, 'an empty team');
+    }
   });
 });

@@ -167,7 +167,7 @@ export type MembershipChange = {
   after: readonly Role[];
 };
 type Changer = { userId: string; roles: readonly Role[] };
-export type PrivilegeRefusal = { rule: 'DIRECTORY.OWN_PRIVILEGES' | 'DIRECTORY.PARTNERSHIP_ROLES_ONLY'; reason: string };
+export type PrivilegeRefusal = { rule: 'DIRECTORY.OWN_PRIVILEGES' | 'DIRECTORY.OWN_PASSWORD' | 'DIRECTORY.PARTNERSHIP_ROLES_ONLY'; reason: string };
 
 /** Roles given or taken away by a change. */
 export function rolesTouched(change: Pick<MembershipChange, 'before' | 'after'>): Role[] {
@@ -198,4 +198,45 @@ export function privilegeRefusal(actor: Changer, change: MembershipChange): Priv
 /** The sensitive roles a change gives or takes away: any at all raises an alert for the Caldicott guardian. */
 export function sensitiveRolesTouched(change: Pick<MembershipChange, 'before' | 'after'>): Role[] {
   return rolesTouched(change).filter((r) => SENSITIVE_ROLES.includes(r));
+}
+
+/** What can be done to an account as a whole: each reaches every role the account holds. */
+export type AccountChange = 'details' | 'password' | 'deactivate' | 'reactivate';
+
+/** Someone whose account or membership a change reaches, with the roles their current memberships give. */
+export type RoleHolder = { userId: string; roles: readonly Role[] };
+
+/**
+ * Whether this actor may make this change to an account. An account's roles go with it: whoever sets
+ * its password or its email address can act as it, and deactivating or reactivating it takes its roles
+ * away or gives them back. So an auditor's or a partnership administrator's account is a partnership
+ * administrator's to change, as those roles are; and nobody sets their own password here, where the
+ * current one is not asked for (Your account asks for it, so a session left open cannot take the account).
+ */
+export function accountChangeRefusal(actor: Changer, account: RoleHolder, change: AccountChange): PrivilegeRefusal | null {
+  if (change === 'password' && account.userId === actor.userId) {
+    return { rule: 'DIRECTORY.OWN_PASSWORD', reason: 'Change your own password under Your account, where your current password is asked for.' };
+  }
+  if (account.roles.some((r) => PARTNERSHIP_ONLY_ROLES.includes(r)) && !actor.roles.includes('partnership_administrator')) {
+    return {
+      rule: 'DIRECTORY.PARTNERSHIP_ROLES_ONLY',
+      reason: 'Only a partnership administrator changes the account of an auditor or a partnership administrator: their roles are the partnership’s to give.',
+    };
+  }
+  return null;
+}
+
+/**
+ * Deactivating a team or an agency takes away the roles its members hold there, and reactivating it
+ * gives them back, so each member's loss or gain is held to the membership rules: nobody switches off
+ * or on a team they are in, and only a partnership administrator one where someone holds a
+ * partnership-wide role.
+ */
+export function switchRefusal(actor: Changer, members: readonly RoleHolder[], active: boolean): PrivilegeRefusal | null {
+  for (const member of members) {
+    const change: MembershipChange = { kind: active ? 'add' : 'end', subjectUserId: member.userId, before: active ? [] : member.roles, after: active ? member.roles : [] };
+    const refusal = privilegeRefusal(actor, change);
+    if (refusal) return refusal;
+  }
+  return null;
 }

@@ -12,6 +12,7 @@ import { conflict, DomainError, forbidden, invalid, notFound } from '../../platf
 import { fieldErrorsOf, parseOrThrow } from '../../platform/validation.js';
 import { passwordProblem } from '../../platform/auth/passwords.js';
 import {
+  accountChangeRefusal,
   agencyInput,
   canEndMembership,
   changedSinceOpened,
@@ -19,11 +20,14 @@ import {
   newUserInput,
   privilegeRefusal,
   sensitiveRolesTouched,
+  switchRefusal,
   teamInput,
   userInput,
   versioned,
+  type AccountChange,
   type AgencyInput,
   type MembershipChange,
+  type PrivilegeRefusal,
 } from './rules.js';
 import { agency, appUser, team, teamMembership } from './schema.js';
 import * as store from './store.js';
@@ -160,6 +164,7 @@ export class DirectoryService implements ActorSource {
 
   async setAgencyActive(actor: Actor, id: string, active: boolean) {
     await this.guard.require(actor, 'directory.manage_agencies', {}, { type: 'agency', id });
+    await this.requireSwitch(actor, 'agency', id, active);
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const [row] = await tx.update(agency).set({ active, updatedAt: this.clock.now(), version: sql`${agency.version} + 1` }).where(eq(agency.id, id)).returning();
       if (!row) throw notFound('DIRECTORY.AGENCY_NOT_FOUND', 'There is no agency with that reference.');
@@ -202,7 +207,10 @@ export class DirectoryService implements ActorSource {
     const found = await store.findTeam(this.db, id);
     if (!found) throw notFound('DIRECTORY.TEAM_NOT_FOUND', 'There is no team with that reference.');
     const members = await store.membersOf(this.db, id);
-    return { ...found, members, canManage: this.canManage(actor, found.agencyId) };
+    const canManage = this.canManage(actor, found.agencyId);
+    // Whether this actor may switch it off (or on): its members' roles go (or come back) with it.
+    const holders = members.map((m) => ({ userId: m.userId, roles: rolesOf(m.roles) }));
+    return { ...found, members, canManage, canSwitch: canManage && switchRefusal(actor, holders, !found.active) === null };
   }
 
   async listTeams(actor: Actor, agencyId: string) {
@@ -255,6 +263,7 @@ export class DirectoryService implements ActorSource {
     const existing = await store.findTeam(this.db, id);
     if (!existing) throw notFound('DIRECTORY.TEAM_NOT_FOUND', 'There is no team with that reference.');
     await this.guard.require(actor, 'directory.manage', { agencyId: existing.agencyId }, { type: 'team', id });
+    await this.requireSwitch(actor, 'team', id, active);
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const [row] = await tx.update(team).set({ active, updatedAt: this.clock.now(), version: sql`${team.version} + 1` }).where(eq(team.id, id)).returning();
       record({ action: active ? 'directory.team_reactivated' : 'directory.team_deactivated', subject: { type: 'team', id } });
@@ -282,7 +291,10 @@ export class DirectoryService implements ActorSource {
     if (!user.active && !canManage) throw notFound('DIRECTORY.USER_NOT_FOUND', 'There is no user with that reference.');
     const memberships = await store.membershipsOf(this.db, id, !canManage);
     const owner = await store.findAgency(this.db, user.agencyId);
-    return { ...user, agencyName: owner?.name ?? '', memberships, canManage };
+    // The account-wide actions this actor may take, so the page offers only those.
+    const account = { userId: id, roles: rolesOf(memberships.filter((m) => m.active).flatMap((m) => m.roles)) };
+    const mayChange = (change: AccountChange) => canManage && accountChangeRefusal(actor, account, change) === null;
+    return { ...user, agencyName: owner?.name ?? '', memberships, canManage, canChangeAccount: mayChange('details'), canSetPassword: mayChange('password') };
   }
 
   async createUser(actor: Actor, agencyId: string, input: unknown) {
@@ -324,6 +336,7 @@ export class DirectoryService implements ActorSource {
 
   async updateUser(actor: Actor, id: string, input: unknown) {
     const existing = await this.requireManagedUser(actor, id);
+    await this.requireAccountChange(actor, id, 'details');
     const { version, ...values } = parseOrThrow(userChange, input, 'DIRECTORY.USER_INVALID');
     return this.writeUnique('email', 'A user with that email address already exists', () =>
       this.audit.transaction(auditActorOf(actor), async (tx, record) => {
@@ -343,6 +356,7 @@ export class DirectoryService implements ActorSource {
   async deactivateUser(actor: Actor, id: string) {
     const existing = await this.requireManagedUser(actor, id);
     if (id === actor.userId) throw conflict('DIRECTORY.CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own account. Ask another administrator.');
+    await this.requireAccountChange(actor, id, 'deactivate');
     if (!existing.active) throw conflict('DIRECTORY.USER_ALREADY_INACTIVE', `${existing.name} is already deactivated.`);
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const now = this.clock.now();
@@ -355,6 +369,7 @@ export class DirectoryService implements ActorSource {
 
   async reactivateUser(actor: Actor, id: string) {
     const existing = await this.requireManagedUser(actor, id);
+    await this.requireAccountChange(actor, id, 'reactivate');
     if (existing.active) throw conflict('DIRECTORY.USER_ALREADY_ACTIVE', `${existing.name} is already active.`);
     await this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       await tx.update(appUser).set({ active: true, deactivatedAt: null, updatedAt: this.clock.now(), version: sql`${appUser.version} + 1` }).where(eq(appUser.id, id));
@@ -364,6 +379,7 @@ export class DirectoryService implements ActorSource {
 
   async resetPassword(actor: Actor, id: string, password: unknown) {
     const existing = await this.requireManagedUser(actor, id);
+    await this.requireAccountChange(actor, id, 'password');
     await this.audit.transaction(auditActorOf(actor), async (tx, record) => {
       const problem = await this.keeper.setPassword(tx, id, typeof password === 'string' ? password : '', existing);
       if (problem) throw invalid('DIRECTORY.PASSWORD_INVALID', [{ field: 'password', message: problem }]);
@@ -559,14 +575,31 @@ export class DirectoryService implements ActorSource {
    * a partnership-wide role from an agency administrator): a 403 naming the rule, recorded, nothing written.
    */
   private async requirePrivilege(actor: Actor, change: MembershipChange, subject: { type: string; id: string }) {
-    const refusal = privilegeRefusal(actor, change);
+    await this.refuse(actor, privilegeRefusal(actor, change), subject, { permission: 'directory.manage', change: change.kind, before: change.before, after: change.after });
+  }
+
+  /**
+   * Refuses, recorded, a change to someone's account (details, password, deactivation, reactivation)
+   * that would give or take away roles the actor may not give: see accountChangeRefusal. Public so a
+   * form is refused before it is shown, by the same decision.
+   */
+  async requireAccountChange(actor: Actor, userId: string, change: AccountChange) {
+    const roles = rolesOf(await store.rolesHeldBy(this.db, userId));
+    await this.refuse(actor, accountChangeRefusal(actor, { userId, roles }, change), { type: 'user', id: userId }, { permission: 'directory.manage', change, roles });
+  }
+
+  /** Refuses, recorded, switching off or on a team or agency whose members' roles the actor may not take away or give. */
+  async requireSwitch(actor: Actor, kind: 'team' | 'agency', id: string, active: boolean) {
+    const rows = kind === 'team' ? await store.membersOf(this.db, id) : await store.membersOfAgency(this.db, id);
+    const members = rows.map((m) => ({ userId: m.userId, roles: rolesOf(m.roles) }));
+    const permission = kind === 'team' ? 'directory.manage' : 'directory.manage_agencies';
+    await this.refuse(actor, switchRefusal(actor, members, active), { type: kind, id }, { permission, change: active ? 'reactivate' : 'deactivate' });
+  }
+
+  /** A privilege rule's refusal: a 403 naming the rule, recorded, nothing written. */
+  private async refuse(actor: Actor, refusal: PrivilegeRefusal | null, subject: { type: string; id: string }, details: Record<string, unknown>) {
     if (!refusal) return;
-    await this.audit.recordNow(auditActorOf(actor), {
-      action: 'access.denied',
-      outcome: 'denied',
-      subject,
-      details: { permission: 'directory.manage', rule: refusal.rule, reason: refusal.reason, change: change.kind, before: change.before, after: change.after },
-    });
+    await this.audit.recordNow(auditActorOf(actor), { action: 'access.denied', outcome: 'denied', subject, details: { ...details, rule: refusal.rule, reason: refusal.reason } });
     throw forbidden(refusal.rule, refusal.reason);
   }
 

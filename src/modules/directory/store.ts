@@ -148,6 +148,22 @@ export async function membersOf(db: Queryable, teamId: string) {
     .orderBy(asc(appUser.name));
 }
 
+/** The roles a user's current memberships give, in any team (one since deactivated may be reactivated). */
+export async function rolesHeldBy(db: Queryable, userId: string): Promise<string[]> {
+  const rows = await db.select({ roles: teamMembership.roles }).from(teamMembership).where(and(eq(teamMembership.userId, userId), eq(teamMembership.active, true)));
+  return [...new Set(rows.flatMap((r) => r.roles))];
+}
+
+/** Active users' current memberships of any team of an agency, with the roles each gives. */
+export async function membersOfAgency(db: Queryable, agencyId: string) {
+  return db
+    .select({ userId: appUser.id, roles: teamMembership.roles })
+    .from(teamMembership)
+    .innerJoin(team, eq(team.id, teamMembership.teamId))
+    .innerJoin(appUser, eq(appUser.id, teamMembership.userId))
+    .where(and(eq(team.agencyId, agencyId), eq(teamMembership.active, true), eq(appUser.active, true)));
+}
+
 export async function countActiveMemberships(db: Queryable, userId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
