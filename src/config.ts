@@ -58,7 +58,7 @@ export type Config = {
    * How long emergency access lasts; how many times a user may start it in an hour before further uses wait for the
    * Caldicott guardian; how many different people's records a user may open in an hour before an alert is raised.
    */
-  oversight: { breakGlassHours: number; breakGlassPerHour: number; peoplePerHour: number };
+  accessReview: { breakGlassHours: number; breakGlassPerHour: number; peoplePerHour: number };
   /** When a request is shed with 503 rather than queued: the event loop's delay, or the wait for a database connection. */
   overload: { eventLoopDelayMs: number; poolWaitMs: number };
   /** API calls a token may make a minute, in each instance. */
@@ -109,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     worker: { enabled: e.WORKER_ENABLED, intervalSeconds: e.WORKER_INTERVAL_SECONDS, sealSeconds: e.AUDIT_SEAL_SECONDS },
     templateReload: e.TEMPLATE_RELOAD,
-    oversight: { breakGlassHours: e.BREAK_GLASS_HOURS, breakGlassPerHour: e.BREAK_GLASS_PER_HOUR, peoplePerHour: e.ACCESS_ALERT_PEOPLE_PER_HOUR },
+    accessReview: { breakGlassHours: e.BREAK_GLASS_HOURS, breakGlassPerHour: e.BREAK_GLASS_PER_HOUR, peoplePerHour: e.ACCESS_ALERT_PEOPLE_PER_HOUR },
     overload: { eventLoopDelayMs: e.OVERLOAD_EVENT_LOOP_DELAY_MS, poolWaitMs: e.OVERLOAD_POOL_WAIT_MS },
     apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
   };

@@ -11,7 +11,7 @@ import { involvementRoutes } from './modules/involvement/routes.js';
 import { referralRoutes } from './modules/referrals/routes.js';
 import { sharingRoutes } from './modules/sharing/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
-import { oversightRoutes } from './modules/oversight/routes.js';
+import { accessReviewRoutes } from './modules/access-review/routes.js';
 import { notesRoutes } from './modules/notes/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
@@ -39,7 +39,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...sharingRoutes(services),
     ...referralRoutes(services),
     ...caseRoutes(services),
-    ...oversightRoutes(services),
+    ...accessReviewRoutes(services),
     ...auditRoutes(services),
   ];
   routes.push(...systemRoutes(pool, () => routes));
@@ -48,13 +48,13 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
 }
 
 /** The main menu for this actor; an auditor sees how many access alerts wait for review. */
-export async function navigationFor(actor: Actor, services: Pick<Services, 'oversight'>) {
+export async function navigationFor(actor: Actor, services: Pick<Services, 'accessReview'>) {
   const items = [{ href: '/', text: 'My work' }];
   if (hasPermission(actor, 'people.search')) items.push({ href: '/people/search', text: 'Find a person' });
   if (hasPermission(actor, 'referrals.make')) items.push({ href: '/referrals/made', text: 'Referrals made' });
   items.push({ href: '/directory', text: 'Directory' });
   if (hasPermission(actor, 'audit.view')) items.push({ href: '/audit', text: 'Audit' });
-  if (hasPermission(actor, 'alerts.review')) items.push({ href: '/audit/alerts', text: `Access alerts (${await services.oversight.unreviewedCount()} to review)` });
+  if (hasPermission(actor, 'alerts.review')) items.push({ href: '/audit/alerts', text: `Access alerts (${await services.accessReview.unreviewedCount()} to review)` });
   items.push({ href: '/account', text: 'Your account' });
   return items;
 }

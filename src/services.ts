@@ -15,8 +15,8 @@ import { caseSubjects } from './modules/cases/subject.js';
 import { MyWork } from './modules/my-work/service.js';
 import { InvolvementService } from './modules/involvement/service.js';
 import { NotesService } from './modules/notes/service.js';
-import { OversightService } from './modules/oversight/service.js';
-import { Transparency } from './modules/oversight/transparency.js';
+import { AccessReviewService } from './modules/access-review/service.js';
+import { Transparency } from './modules/access-review/transparency.js';
 import { PeopleService } from './modules/people/service.js';
 import { ReferralsService } from './modules/referrals/service.js';
 import { referralSubjects } from './modules/referrals/subject.js';
@@ -25,7 +25,7 @@ import { SharingService } from './modules/sharing/service.js';
 export type Services = ReturnType<typeof createServices>;
 
 /** Builds every application service from a database and a clock, so tests can hand in their own. */
-export function createServices(db: Database, clock: Clock, config: Pick<Config, 'env' | 'session' | 'signIn' | 'apiTokenMaxDays' | 'oversight'>) {
+export function createServices(db: Database, clock: Clock, config: Pick<Config, 'env' | 'session' | 'signIn' | 'apiTokenMaxDays' | 'accessReview'>) {
   const audit = new AuditTrail(db, clock);
   const guard = new AccessGuard(audit);
   const directory = new DirectoryService(db, audit, guard, clock);
@@ -54,9 +54,9 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const involvement = new InvolvementService(db, audit, guard, clock, directory, openRecord);
   const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, notes);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
-  const oversight = new OversightService({ db, audit, guard, clock, people, directory, config: config.oversight });
-  directory.useAlerts(oversight);
+  const accessReview = new AccessReviewService({ db, audit, guard, clock, people, directory, config: config.accessReview });
+  directory.useAlerts(accessReview);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory, openRecord });
   const core = { db, clock, audit, guard, openRecord, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, config };
-  return { ...core, sharing, involvement, oversight, transparency, myWork: new MyWork(core) };
+  return { ...core, sharing, involvement, accessReview, transparency, myWork: new MyWork(core) };
 }

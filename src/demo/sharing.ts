@@ -12,7 +12,7 @@ import type { Timeline, When } from './timeline.js';
  * access (break-glass) reviewed by the Caldicott guardian, and one waiting for her.
  */
 export function sharingStories(t: Timeline, c: Cast) {
-  const { sharing, notes, involvement, oversight, people } = t.services;
+  const { sharing, notes, involvement, accessReview, people } = t.services;
   const personOf = (label: string) => {
     const story = t.stories.get(label);
     if (!story) throw new Error(`The demo's sharing stories need the referral "${label}"`);
@@ -149,7 +149,7 @@ export function sharingStories(t: Timeline, c: Cast) {
   let garethAlert = '';
   at([4, '19:40'], 'Gareth Pryce: emergency access by Pathways', async () => {
     await knownCheck(c.jade, P.gareth);
-    const glass = await oversight.breakGlass(c.jade, gareth(), {
+    const glass = await accessReview.breakGlass(c.jade, gareth(), {
       reason: 'risk_to_life',
       explanation: 'Gareth came to the evening clinic drunk, saying he would “sort out” his neighbour tonight. I need his risk history and who coordinates his care to pass to the police.',
     });
@@ -157,7 +157,7 @@ export function sharingStories(t: Timeline, c: Cast) {
     garethAlert = glass.alertId;
   });
   at([3, '10:15'], 'Gareth Pryce: emergency access reviewed', () =>
-    oversight.review(c.helen, garethAlert, {
+    accessReview.review(c.helen, garethAlert, {
       outcome: 'justified',
       notes: 'Confirmed with the Pathways manager: the call to the police is in their log. Access was to risk and contacts only, within twenty minutes.',
     }),
@@ -165,7 +165,7 @@ export function sharingStories(t: Timeline, c: Cast) {
   const kenneth = personOf('Kenneth Mabey');
   at([0, '08:15'], 'Kenneth Mabey: emergency access by Open Door', async () => {
     await knownCheck(c.ben, P.kenneth);
-    return oversight.breakGlass(c.ben, kenneth(), {
+    return accessReview.breakGlass(c.ben, kenneth(), {
       reason: 'risk_to_life',
       explanation: 'Kenneth collapsed at the drop-in and is confused. The ambulance crew asked what medication he is on and who his care coordinator is.',
     });

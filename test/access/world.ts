@@ -7,7 +7,7 @@ import type { RefWorld } from './reference-model.js';
 
 /*
  * Writing the facts the sharing rules read straight into their tables (as the sharing, involvement
- * and oversight services would), and reading them back in the reference model's terms. The tests in
+ * and access-review services would), and reading them back in the reference model's terms. The tests in
  * this folder use these so that the situations they set up are exactly the ones they reason about.
  */
 

@@ -43,7 +43,7 @@ export type CredentialKeeper = {
 /** A change to sensitive roles, for the Caldicott guardian: whose access changed, by whom, and how. */
 export type RoleChangeNotice = MembershipChange & { changedBy: string; membershipId: string; teamId: string; sensitive: Role[] };
 
-/** What the directory needs from oversight: an alert raised in the same transaction as the change. */
+/** What the directory needs from access review: an alert raised in the same transaction as the change. */
 export type RoleChangeAlerts = {
   raiseRoleChangeAlert(tx: Queryable, record: RecordEvent, change: RoleChangeNotice): Promise<unknown>;
 };
@@ -74,7 +74,7 @@ export class DirectoryService implements ActorSource {
     this.credentials = keeper;
   }
 
-  /** Oversight is built after the directory (it reads names from it); this closes that loop too. */
+  /** Access review is built after the directory (it reads names from it); this closes that loop too. */
   useAlerts(alerts: RoleChangeAlerts) {
     this.alerts = alerts;
   }

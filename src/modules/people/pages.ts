@@ -142,7 +142,7 @@ export function peoplePages(services: Services): RouteSpec[] {
   return [
     page(paths.search.pattern, 'people.search', SEARCHED, 'Is this person already known? Search by name, date of birth, NHS number and postcode (REF-8)', async (request, reply) => {
       const query = request.query as Values;
-      // People the actor cannot open are offered emergency access when their role allows it (oversight module).
+      // People the actor cannot open are offered emergency access when their role allows it (access-review module).
       const canBreakGlass = hasPermission(actorOf(request), 'records.break_glass');
       const show = (data: Values) => render(reply, 'search', { values: query, dateItems: dateItems('dateOfBirth', query, data.errors as FieldError[] | undefined), canBreakGlass, ...data });
       if (!SEARCH_FIELDS.some((field) => field in query)) return show({});

@@ -18,7 +18,7 @@ export const auditPaths = {
   apiVerification: '/api/v1/audit/verification',
   /** The trail opening at one event: keyset pages hold events older than `beforeId`. */
   event: (id: number) => `/audit?beforeId=${id + 1}`,
-  /** Who opened a person's record, and which people a user opened (served by the oversight module). */
+  /** Who opened a person's record, and which people a user opened (served by the access-review module). */
   personViewers: path('/audit/people/:personId/viewers'),
   userAccess: path('/audit/users/:userId/access'),
 };

@@ -7,7 +7,7 @@ import { job, scheduleRun } from './schema.js';
 import { nextDue, PERIODIC_TASKS, retryDelayMs, type JobPayload, type PeriodicTask } from './schedule.js';
 import { safeError } from '../logging.js';
 
-type WorkerServices = Pick<Services, 'db' | 'clock' | 'sessions' | 'audit' | 'obligations' | 'oversight'>;
+type WorkerServices = Pick<Services, 'db' | 'clock' | 'sessions' | 'audit' | 'obligations' | 'accessReview'>;
 
 const LEASE_MS = 5 * 60_000;
 
@@ -46,7 +46,7 @@ async function runPeriodic(services: WorkerServices, task: PeriodicTask): Promis
       await services.audit.verify('Concord (nightly check)');
       return;
     case 'access.many-records':
-      await services.oversight.raiseManyRecordsAlerts();
+      await services.accessReview.raiseManyRecordsAlerts();
       return;
   }
 }

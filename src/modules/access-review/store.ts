@@ -4,7 +4,7 @@ import { accessAlert, accessAlertReview, breakGlass, type AccessAlertKind } from
 import { breakGlassDecision, breakGlassRequest } from './schema.js';
 
 /*
- * Queries on the oversight records: break-glass use, access alerts and their reviews. The tables sit in
+ * Queries on the access-review records: break-glass use, access alerts and their reviews. The tables sit in
  * platform/access because the access decision reads break-glass; every one of them is append-only.
  */
 

@@ -4,7 +4,7 @@ import { apiClient, auditSince, Browser, lastAuditId, testConcord, type TestConc
 import { errorSummary } from '../support/pages.js';
 import { textOf } from '../support/casework.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
-import { oversightApiPaths as api, oversightPaths as paths } from '../../src/modules/oversight/paths.js';
+import { accessReviewApiPaths as api, accessReviewPaths as paths } from '../../src/modules/access-review/paths.js';
 import { countOf, EMAIL, knownCheck, knownCheckApi, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
 
 const t: TestConcord = await testConcord({ now: '2026-03-03T22:14:00Z' });

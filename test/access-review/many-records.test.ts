@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Browser, testConcord, type TestConcord } from '../support/app.js';
 import { textOf } from '../support/casework.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
-import { oversightPaths as paths } from '../../src/modules/oversight/paths.js';
+import { accessReviewPaths as paths } from '../../src/modules/access-review/paths.js';
 import { workOnce } from '../../src/platform/jobs/worker.js';
 import { EMAIL, rowsOf, worldFor } from './world.js';
 
@@ -16,7 +16,7 @@ const tom = await new Browser(t.app).signIn(EMAIL.tom);
 const priya = await new Browser(t.app).signIn(EMAIL.priya);
 const helen = await new Browser(t.app).signIn(EMAIL.helen);
 
-const { oversight } = t.services;
+const { accessReview } = t.services;
 // Only this kind: the demo partnership has emergency access alerts of its own.
 const alerts = () => rowsOf(t, `select kind, user_id, window_start, details from access_alert where kind = 'many_records' order by window_start`);
 const raisedEvents = () => rowsOf(t, `select subject_id, details from audit_event where action = 'alert.raised' order by id`);
@@ -31,17 +31,17 @@ describe('the "many records in an hour" alert', () => {
     assert.equal(search.statusCode, 200);
     const shown = await rowsOf(t, `select count(distinct person_id)::int as n from audit_event where action = 'person.search_result' and actor_user_id = $1`, [world.actors.tom.userId]);
     assert.ok(shown[0].n > 3, 'the search showed more people than the limit');
-    assert.equal(await oversight.raiseManyRecordsAlerts(), 0);
+    assert.equal(await accessReview.raiseManyRecordsAlerts(), 0);
     assert.deepEqual(await alerts(), []);
   });
 
   test('one more person over the limit raises exactly one alert, however many checks run at once', async () => {
     await open(tom, people[3]!.id);
     const runs = await Promise.all([
-      oversight.raiseManyRecordsAlerts(),
-      oversight.raiseManyRecordsAlerts(),
-      oversight.raiseManyRecordsAlerts(),
-      oversight.raiseManyRecordsAlerts(),
+      accessReview.raiseManyRecordsAlerts(),
+      accessReview.raiseManyRecordsAlerts(),
+      accessReview.raiseManyRecordsAlerts(),
+      accessReview.raiseManyRecordsAlerts(),
       workOnce(t.services),
       workOnce(t.services),
     ]);
@@ -70,7 +70,7 @@ describe('the "many records in an hour" alert', () => {
     const rows = await alerts();
     assert.deepEqual(rows.map((r) => r.window_start.toISOString()), ['2026-03-03T10:00:00.000Z', '2026-03-03T11:00:00.000Z']);
     t.clock.set('2026-03-03T12:30:00Z');
-    assert.equal(await oversight.raiseManyRecordsAlerts(), 0, 'an hour later nothing was opened');
+    assert.equal(await accessReview.raiseManyRecordsAlerts(), 0, 'an hour later nothing was opened');
   });
 
   test('the auditor sees whose records were opened in the hour counted', async () => {

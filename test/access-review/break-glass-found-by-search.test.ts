@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, Browser, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
-import { oversightApiPaths } from '../../src/modules/oversight/paths.js';
+import { accessReviewApiPaths } from '../../src/modules/access-review/paths.js';
 import { countOf, EMAIL, knownCheck, knownCheckApi, UNKNOWN_ID, worldFor } from './world.js';
 
 /*
@@ -36,7 +36,7 @@ async function askFor(personId: string, body: Record<string, string> = GOOD) {
   const before = { audit: await lastAuditId(t), rows: await written() };
   const form = await raj.get(recordPaths.breakGlass(personId));
   const sent = await raj.post(recordPaths.breakGlass(personId), body);
-  const api = await rajApi.post(oversightApiPaths.breakGlass(personId), body);
+  const api = await rajApi.post(accessReviewApiPaths.breakGlass(personId), body);
   const events = (await auditSince(t, before.audit)).map((e) => ({
     action: e.action,
     outcome: e.outcome,
@@ -89,7 +89,7 @@ describe('emergency access only for someone a search showed', () => {
 
     const found = (await rajApi.get(knownCheckApi(byApi))).json() as { purpose: string; people: { id: string }[] };
     assert.deepEqual([found.purpose, found.people.some((p) => p.id === byApi.id)], ['known_check', true]);
-    const granted = await rajApi.post(oversightApiPaths.breakGlass(byApi.id), GOOD);
+    const granted = await rajApi.post(accessReviewApiPaths.breakGlass(byApi.id), GOOD);
     assert.equal(granted.statusCode, 201, granted.body);
     assert.deepEqual([granted.json().status, granted.json().personId], ['started', byApi.id]);
 
@@ -114,7 +114,7 @@ describe('emergency access only for someone a search showed', () => {
     assertAnsweredAsMissing(await askFor(sought.id), await askFor(UNKNOWN_ID), sought.name);
 
     await rajApi.get(knownCheckApi(sought));
-    assert.equal((await rajApi.post(oversightApiPaths.breakGlass(sought.id), GOOD)).statusCode, 201);
+    assert.equal((await rajApi.post(accessReviewApiPaths.breakGlass(sought.id), GOOD)).statusCode, 201);
   });
 
   test('an agency that referred the person knows they exist: it may ask for emergency access without searching', async () => {
@@ -123,7 +123,7 @@ describe('emergency access only for someone a search showed', () => {
     const form = await raj.get(recordPaths.breakGlass(referred.id));
     assert.equal(form.statusCode, 200);
     assert.match(form.body, /Nell Strand/);
-    assert.equal((await rajApi.post(oversightApiPaths.breakGlass(referred.id), GOOD)).statusCode, 201);
+    assert.equal((await rajApi.post(accessReviewApiPaths.breakGlass(referred.id), GOOD)).statusCode, 201);
   });
 
   test('the API description says emergency access is only for someone a search showed, and answers 404 otherwise', async () => {

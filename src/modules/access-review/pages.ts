@@ -7,7 +7,7 @@ import type { RouteSpec } from '../../platform/http/route-table.js';
 import { actorOf } from '../../platform/http/request-actor.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
-import { oversightPaths as paths, recordPaths } from './paths.js';
+import { accessReviewPaths as paths, recordPaths } from './paths.js';
 import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, BREAK_GLASS_EXPLANATION, DECISION_NAMES, PERSON_ACCESS_NAMES, REVIEW_NOTES_MAX } from './rules.js';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -35,7 +35,7 @@ const CHOICES = {
 };
 
 const render = (reply: FastifyReply, view: string, data: Values, status?: number) =>
-  reply.view(`oversight/views/${view}.njk`, { paths, recordPaths, names: NAMES, choices: CHOICES, ...data }, status);
+  reply.view(`access-review/views/${view}.njk`, { paths, recordPaths, names: NAMES, choices: CHOICES, ...data }, status);
 
 const idOf = (request: FastifyRequest, name: string, code: string) => referenceOrNotFound((request.params as Values)[name], code);
 const personIdOf = (request: FastifyRequest) => idOf(request, 'personId', 'PEOPLE.NOT_FOUND');
@@ -45,8 +45,8 @@ const formOf = (request: FastifyRequest) => (request.body ?? {}) as Values;
 const accessNotNeeded = (error: unknown): error is DomainError => error instanceof DomainError && error.code === 'OVERSIGHT.ACCESS_NOT_NEEDED';
 const refusedInput = (error: unknown): error is DomainError => error instanceof DomainError && error.kind === 'invalid';
 
-export function oversightPages(services: Services): RouteSpec[] {
-  const { oversight, transparency } = services;
+export function accessReviewPages(services: Services): RouteSpec[] {
+  const { accessReview, transparency } = services;
 
   /** Someone who can already open the record is told so and taken to it: no emergency access is recorded. */
   const toRecordIfOpen = async (reply: FastifyReply, personId: string, attempt: () => Promise<unknown>) => {
@@ -62,12 +62,12 @@ export function oversightPages(services: Services): RouteSpec[] {
     // ---- Emergency access (break-glass) ---------------------------------------------------------
     page(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass_form_viewed', 'Form to ask for emergency access to a record your agency has no relationship with, for a person a search showed you in the last hour (anyone else: not found)', async (request, reply) => {
       const personId = personIdOf(request);
-      return toRecordIfOpen(reply, personId, async () => render(reply, 'break-glass', await oversight.breakGlassForm(actorOf(request), personId)));
+      return toRecordIfOpen(reply, personId, async () => render(reply, 'break-glass', await accessReview.breakGlassForm(actorOf(request), personId)));
     }),
     answer(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass', 'Open a record in an emergency for a few hours, giving a reason (alerts the Caldicott guardian); like its form, only for a person a search showed you', async (request, reply) => {
       const personId = personIdOf(request);
       return toRecordIfOpen(reply, personId, async () => {
-        const outcome = await oversight.breakGlass(actorOf(request), personId, formOf(request));
+        const outcome = await accessReview.breakGlass(actorOf(request), personId, formOf(request));
         if (outcome.status === 'waiting') {
           return reply.redirectWithNotice(recordPaths.search(), 'You have used emergency access as often as an hour allows. Your request waits for the Caldicott guardian: the record opens only if she approves it.', 'important');
         }
@@ -89,8 +89,8 @@ export function oversightPages(services: Services): RouteSpec[] {
     page(paths.alerts.pattern, 'alerts.review', 'alerts.viewed', 'Access alerts to review: emergency access and unusual numbers of records opened, those not reviewed first', async (request, reply) => {
       const query = (request.query ?? {}) as Values;
       try {
-        const found = await oversight.alerts(actorOf(request), query);
-        const waiting = await oversight.waitingRequests(actorOf(request));
+        const found = await accessReview.alerts(actorOf(request), query);
+        const waiting = await accessReview.waitingRequests(actorOf(request));
         const more = (p: number) => paths.alertsWhere({ ...found.filters, page: p });
         return render(reply, 'alerts', { ...found, waiting, values: query, previousHref: found.page > 1 ? more(found.page - 1) : null, nextHref: found.hasMore ? more(found.page + 1) : null });
       } catch (error) {
@@ -100,19 +100,19 @@ export function oversightPages(services: Services): RouteSpec[] {
       }
     }),
     page(paths.request.pattern, 'alerts.review', 'record.break_glass_request_viewed', 'Emergency access beyond the hourly allowance, waiting for the Caldicott guardian to approve or decline it', async (request, reply) => {
-      return render(reply, 'request', { request: await oversight.request(actorOf(request), requestIdOf(request)) });
+      return render(reply, 'request', { request: await accessReview.request(actorOf(request), requestIdOf(request)) });
     }),
     answer(paths.request.pattern, 'alerts.review', 'record.break_glass_approved', 'Approve (emergency access starts) or decline emergency access that waited for the Caldicott guardian (once)', async (request, reply) => {
       const requestId = requestIdOf(request);
-      const decided = await oversight.decide(actorOf(request), requestId, formOf(request));
+      const decided = await accessReview.decide(actorOf(request), requestId, formOf(request));
       return reply.redirectWithNotice(paths.request(requestId), decided.decision === 'approved' ? 'Emergency access has started' : 'Emergency access has been declined');
     }),
     page(paths.alert.pattern, 'alerts.review', 'alert.viewed', 'One access alert: who, when, why, and what they opened while it lasted; the review', async (request, reply) => {
-      return render(reply, 'alert', { alert: await oversight.alert(actorOf(request), alertIdOf(request)) });
+      return render(reply, 'alert', { alert: await accessReview.alert(actorOf(request), alertIdOf(request)) });
     }),
     answer(paths.alert.pattern, 'alerts.review', 'alert.reviewed', 'Record the outcome of reviewing an access alert (once)', async (request, reply) => {
       const alertId = alertIdOf(request);
-      await oversight.review(actorOf(request), alertId, formOf(request));
+      await accessReview.review(actorOf(request), alertId, formOf(request));
       return reply.redirectWithNotice(paths.alert(alertId), 'Your review has been recorded');
     }),
     page(paths.personViewers.pattern, 'audit.view', 'audit.viewers_viewed', 'Who has opened a person’s record, for auditors', async (request, reply) => {

@@ -1,5 +1,5 @@
 /**
- * Every URL the oversight module serves, written once. The record sections (emergency access, who can
+ * Every URL the access-review module serves, written once. The record sections (emergency access, who can
  * see this) take their shape from the people module's `recordPaths`, which the record frame links to.
  */
 import { path, withQuery } from '../../platform/http/paths.js';
@@ -9,7 +9,7 @@ import { recordPaths } from '../people/paths.js';
 const alerts = path('/audit/alerts');
 const access = recordPaths.access;
 
-export const oversightPaths = {
+export const accessReviewPaths = {
   breakGlass: recordPaths.breakGlass,
   access,
   /** The viewers list, from an older event on (keyset paging). */
@@ -28,7 +28,7 @@ export const oversightPaths = {
   trailOfUser: (userId: string) => withQuery(auditPaths.trail, { who: userId }),
 };
 
-export const oversightApiPaths = {
+export const accessReviewApiPaths = {
   breakGlass: path('/api/v1/people/:personId/emergency-access'),
   alerts: path('/api/v1/access-alerts'),
   alert: path('/api/v1/access-alerts/:alertId'),

@@ -4,10 +4,10 @@ import { browserConcord } from './support/harness.js';
 import { expectAccessible } from './support/accessibility.js';
 import { ErrorSummary, onPage, signIn, textOf } from './support/pages.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
-import { EMAIL, worldFor } from '../oversight/world.js';
+import { EMAIL, worldFor } from '../access-review/world.js';
 
 /**
- * Emergency access and its oversight, as the people who use them see them, checked against WCAG 2.2 AA:
+ * Emergency access and its review, as the people who use them see them, checked against WCAG 2.2 AA:
  * the offer in the search, the form empty and with errors, the record with its banner, "who can see
  * this", and the auditor's queue, alert, review and reports.
  */

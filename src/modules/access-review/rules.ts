@@ -2,7 +2,7 @@ import type { AccessBasis, ItemAccessBasis } from '../../platform/access/person-
 import type { InvolvementRole } from '../../platform/access/schema.js';
 
 /*
- * Oversight of access to records: emergency access (break-glass) and the alerts the auditor and
+ * Reviewing access to records: emergency access (break-glass) and the alerts the auditor and
  * Caldicott guardian review, and the plain words that explain to anyone why they can see what they see
  * (CON-2: need to know; the person's consent, CON-1, and its exceptions, CON-4).
  */

@@ -5,7 +5,7 @@ import { withQuery } from '../../src/platform/http/paths.js';
 import { peopleApiPaths, peoplePaths } from '../../src/modules/people/paths.js';
 
 /**
- * The people and facts the oversight tests look at: people known to agencies through involvement rows,
+ * The people and facts the access-review tests look at: people known to agencies through involvement rows,
  * and consent and restrictions recorded as the sharing module records them (rows in its tables).
  */
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { apiClient, auditSince, Browser, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { errorSummary } from '../support/pages.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
-import { oversightApiPaths } from '../../src/modules/oversight/paths.js';
+import { accessReviewApiPaths } from '../../src/modules/access-review/paths.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { countOf, EMAIL, knownCheck, knownCheckApi, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
 
@@ -160,7 +160,7 @@ describe('emergency access (break-glass)', () => {
 });
 
 describe('emergency access (API)', () => {
-  const url = oversightApiPaths.breakGlass(jean.id);
+  const url = accessReviewApiPaths.breakGlass(jean.id);
 
   test('bad input is refused with problem+json naming each field, and nothing is written', async () => {
     // As on the page, a known check shows Jean first: emergency access is only for someone a search just showed.
@@ -171,7 +171,7 @@ describe('emergency access (API)', () => {
     assert.equal(response.statusCode, 400);
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
     assert.deepEqual(JSON.parse(response.body).errors.map((e: { field: string }) => e.field), ['reason', 'explanation']);
-    assert.equal((await rajApi.post(oversightApiPaths.breakGlass(UNKNOWN_ID), GOOD)).statusCode, 404);
+    assert.equal((await rajApi.post(accessReviewApiPaths.breakGlass(UNKNOWN_ID), GOOD)).statusCode, 404);
     assert.deepEqual(await written(), before);
   });
 
@@ -197,9 +197,9 @@ describe('emergency access (API)', () => {
 
 describe('how long emergency access lasts', () => {
   test('BREAK_GLASS_HOURS is 4 unless set, and must be a whole number of hours from 1 to 12', () => {
-    assert.equal(loadConfig({}).oversight.breakGlassHours, 4);
-    assert.equal(loadConfig({ BREAK_GLASS_HOURS: '12' }).oversight.breakGlassHours, 12);
+    assert.equal(loadConfig({}).accessReview.breakGlassHours, 4);
+    assert.equal(loadConfig({ BREAK_GLASS_HOURS: '12' }).accessReview.breakGlassHours, 12);
     for (const wrong of ['0', '13', '2.5', 'four']) assert.throws(() => loadConfig({ BREAK_GLASS_HOURS: wrong }), (error: Error) => error instanceof ConfigError && /BREAK_GLASS_HOURS/.test(error.message));
-    assert.equal(loadConfig({}).oversight.peoplePerHour, 40);
+    assert.equal(loadConfig({}).accessReview.peoplePerHour, 40);
   });
 });

@@ -8,7 +8,7 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { peopleApiPaths } from '../people/paths.js';
 import { alertFilters, breakGlassInput, reviewInput } from './inputs.js';
-import { oversightApiPaths as api } from './paths.js';
+import { accessReviewApiPaths as api } from './paths.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();
@@ -65,28 +65,28 @@ const bodyOf = (request: FastifyRequest) => (request.body && typeof request.body
 const endpoint = apiEndpoints(['Oversight']);
 
 /** Emergency access and the auditor's alert queue, as JSON: the same service as the pages. */
-export function oversightApi(services: Services): RouteSpec[] {
-  const { oversight } = services;
+export function accessReviewApi(services: Services): RouteSpec[] {
+  const { accessReview } = services;
   const alertIdOf = (request: FastifyRequest) => referenceOrNotFound(paramsOf(request).alertId, 'OVERSIGHT.ALERT_NOT_FOUND');
   return [
     endpoint('POST', api.breakGlass.pattern, 'records.break_glass', { action: 'record.break_glass' },
       'Open a record your agency has no relationship with, in an emergency, for a few hours: give a listed reason and explain it (alerts the Caldicott guardian). Only for a person a search (GET /api/v1/people, or the search page) showed you in the last hour, or one your agency already has a relationship with: any other reference answers 404 PEOPLE.NOT_FOUND, exactly as one that does not exist. 409 if you can already open it. Beyond BREAK_GLASS_PER_HOUR openings in an hour it waits for the Caldicott guardian (status waiting).',
       { params: z.object({ personId: id }), body: breakGlassInput, response: breakGlassOutcome, successStatus: 201 },
       async (request, actor) => {
-        const outcome = await oversight.breakGlass(actor, referenceOrNotFound(paramsOf(request).personId, 'PEOPLE.NOT_FOUND'), bodyOf(request));
+        const outcome = await accessReview.breakGlass(actor, referenceOrNotFound(paramsOf(request).personId, 'PEOPLE.NOT_FOUND'), bodyOf(request));
         if (outcome.status === 'waiting') return { status: outcome.status, requestId: outcome.requestId, personId: outcome.personId, requestedAt: outcome.requestedAt };
         return { ...outcome, reason: outcome.reasonCode };
       },
       (body) => peopleApiPaths.person((body as unknown as { personId: string }).personId)),
     endpoint('GET', api.alerts.pattern, 'alerts.review', { action: 'alerts.viewed' }, 'Access alerts, those not yet reviewed first, then the newest; 50 a page',
       { query: alertFilters, response: z.object({ alerts: z.array(alert), unreviewed: z.number().int().describe('Alerts waiting for review, whatever the filters'), page: z.number().int(), hasMore: z.boolean() }) },
-      async (request, actor) => oversight.alerts(actor, request.query ?? {})),
+      async (request, actor) => accessReview.alerts(actor, request.query ?? {})),
     endpoint('GET', api.alert.pattern, 'alerts.review', { action: 'alert.viewed' }, 'One access alert, with its review if it has one',
       { params: z.object({ alertId: id }), response: alert },
-      async (request, actor) => oversight.alert(actor, alertIdOf(request))),
+      async (request, actor) => accessReview.alert(actor, alertIdOf(request))),
     endpoint('POST', api.review.pattern, 'alerts.review', { action: 'alert.reviewed' }, 'Record the outcome of reviewing an access alert. An alert is reviewed once: 409 if it already has been.',
       { params: z.object({ alertId: id }), body: reviewInput, response: review, successStatus: 201 },
-      async (request, actor) => oversight.review(actor, alertIdOf(request), bodyOf(request)),
+      async (request, actor) => accessReview.review(actor, alertIdOf(request), bodyOf(request)),
       (body) => api.alert((body as unknown as { alertId: string }).alertId)),
   ];
 }

@@ -16,14 +16,14 @@ import { alertFilters, breakGlassInput, decisionInput, reviewInput } from './inp
 import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, breakGlassExpiry, breakGlassMustWait, DECISION_NAMES, lastHour, manyRecordsWindow } from './rules.js';
 import * as store from './store.js';
 
-export type OversightDependencies = {
+export type AccessReviewDependencies = {
   db: Database;
   audit: AuditTrail;
   guard: AccessGuard;
   clock: Clock;
   people: Pick<PeopleService, 'followedFromSearch' | 'namesOf'>;
   directory: Pick<DirectoryService, 'namesFor'>;
-  config: Config['oversight'];
+  config: Config['accessReview'];
 };
 
 const ALERTS_PAGE = 50;
@@ -37,8 +37,8 @@ export type BreakGlassOutcome =
  * Emergency access (break-glass) and the alerts it and other unusual access raise for the auditor and
  * Caldicott guardian: raised, listed, looked into and reviewed once, each step recorded.
  */
-export class OversightService {
-  constructor(private readonly deps: OversightDependencies) {}
+export class AccessReviewService {
+  constructor(private readonly deps: AccessReviewDependencies) {}
 
   /** The person emergency access would open, for its form; refused when the record already opens. */
   async breakGlassForm(actor: Actor, personId: string) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { auditSince, Browser, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { textOf } from '../support/casework.js';
 import { recordPaths } from '../../src/modules/people/paths.js';
-import { oversightPaths as paths } from '../../src/modules/oversight/paths.js';
+import { accessReviewPaths as paths } from '../../src/modules/access-review/paths.js';
 import { EMAIL, knownCheck, rowsOf, UNKNOWN_ID, worldFor } from './world.js';
 
 const t: TestConcord = await testConcord({ now: '2026-03-03T09:00:00Z' });
