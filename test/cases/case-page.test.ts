@@ -29,7 +29,10 @@ const kofiApi = await apiClient(t, KOFI);
 // Ophelia has a CMHT case, and has since been referred to the council's duty team too: the council
 // may see her record, but the case is not the council's (it neither holds nor leads it).
 const ophelia = await openCase(t, raj, priya, grace, { name: ['Ophelia', 'Casewell'] });
-await refer(t, await actorFor(t, KOFI), raj, { overrides: { personId: ophelia.referral.personId } });
+const kofi = await actorFor(t, KOFI);
+// Kofi's intake meets the duplicate check, which shows him Ophelia's record is held; he refers her.
+await t.services.people.likelyDuplicates(kofi, t.services.people.parsePerson({ givenName: 'Ophelia', familyName: 'Casewell', dateOfBirth: '1970-01-01' }));
+await refer(t, kofi, raj, { overrides: { personId: ophelia.referral.personId } });
 // Rupert's case is Riverside's, but Riverside may no longer see his record (as a consent restriction will do).
 const rupert = await openCase(t, raj, priya, grace, { name: ['Rupert', 'Casewell'] });
 await t.db.transaction(async (tx) => {
