@@ -1,3 +1,5 @@
+import { EntryKinds } from './platform/records/entries.js';
+import { noteEntries } from './modules/notes/entry.js';
 import type { Config } from './config.js';
 import { AccessGuard } from './platform/access/guard.js';
 import { recordOpener } from './platform/access/open-record.js';
@@ -39,6 +41,9 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
     setPassword: (tx, userId, password, context) => signIn.setPassword(tx, userId, password, context),
     revokeTokens: (tx, userId, teamId) => apiTokens.revokeAllFor(tx, userId, teamId),
   });
+  // The kinds of entry on a person's record: each module registers its own, and the access decision,
+  // restrictions of single entries and lists of entries across kinds read them from here.
+  const entryKinds = new EntryKinds();
   // What deadlines are about: each module registers its own kinds, and every list of deadlines reads them from here.
   const obligationSubjects = new ObligationSubjects();
   obligationSubjects.register(referralSubjects(directory));
@@ -51,12 +56,13 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   // The one way into a person's record, for every module that opens one.
   const openRecord = recordOpener({ db, audit, clock, nameSql: people.nameAlongside });
   const notes = new NotesService(db, audit, guard, clock, openRecord, directory);
+  entryKinds.register(noteEntries);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, openRecord);
-  const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, notes);
+  const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, entryKinds);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const accessReview = new AccessReviewService({ db, audit, guard, clock, people, directory, config: config.accessReview });
   directory.useAlerts(accessReview);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory, openRecord });
-  const core = { db, clock, audit, guard, openRecord, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, config };
+  const core = { db, clock, audit, guard, openRecord, entryKinds, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, config };
   return { ...core, sharing, involvement, accessReview, transparency, myWork: new MyWork(core) };
 }

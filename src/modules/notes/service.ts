@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/access/actor.js';
 import { auditActorOf } from '../../platform/access/actor.js';
-import { momentOf } from '../../platform/access/facts.js';
 import type { AccessGuard } from '../../platform/access/guard.js';
 import { decideItemAccess, PRACTICE_ROLES, type AccessMoment, type PersonAccessFacts, type RestrictionFact } from '../../platform/access/person-access.js';
 import { canSeeItem } from '../../platform/access/person-filter.js';
@@ -144,12 +143,6 @@ export class NotesService {
       record({ action: 'note.corrected', personId, subject: { type: 'note', id }, details: { corrects: note.id, category: correction.category } });
       return correction;
     });
-  }
-
-  /** A note's title, category and date for another part of Concord (e.g. the restriction form), if the actor may see it. */
-  async summaryFor(db: Queryable, actor: Actor, personId: string, noteId: string) {
-    const found = await store.lineOf(db, personId, noteId, this.visibleTo(actor, momentOf(this.clock)));
-    return found ? { id: found.note.id, title: found.note.title, category: found.note.category, recordedAt: found.note.recordedAt, owningAgencyId: found.note.owningAgencyId } : null;
   }
 
   private parse(input: unknown) {

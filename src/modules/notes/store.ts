@@ -14,7 +14,7 @@ export type Visible = (note: NoteColumns) => SQL;
  * a restriction on one version holds for the whole note, so a partner sees a note's whole line or
  * nothing of it, and never learns that a version it cannot see exists.
  */
-function shown(visible: Visible): SQL {
+export function shown(visible: Visible): SQL {
   const version = alias(recordNote, 'version');
   return and(
     visible(recordNote),

@@ -10,7 +10,7 @@ import { endOfLondonDay, londonDate } from '../../platform/clocks/working-days.j
 import type { Database, Queryable } from '../../platform/db/database.js';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import type { DirectoryService } from '../directory/service.js';
-import type { NotesService } from '../notes/service.js';
+import type { EntryKinds } from '../../platform/records/entries.js';
 import * as rules from './rules.js';
 import type { Problem, Read, Refusal } from './rules.js';
 import * as store from './store.js';
@@ -85,8 +85,8 @@ export class SharingService {
     private readonly clock: Clock,
     private readonly openPersonRecord: RecordOpener,
     private readonly directory: Pick<DirectoryService, 'listAgencies' | 'listAllTeams' | 'namesFor'>,
-    /** The entries a restriction may name (notes), to check one is the agency's own, about this person. */
-    private readonly entries: Pick<NotesService, 'summaryFor'>,
+    /** The entries a restriction may name (every kind registered as restrictable), to check one is the agency's own, about this person. */
+    private readonly entries: EntryKinds,
   ) {}
 
   private moment(): AccessMoment {
@@ -357,9 +357,11 @@ export class SharingService {
     const agencies = (await this.agencies(actor)).filter((a) => a.active);
     const values = valueOr(rules.readRestriction(input, { agencyIds: agencies.map((a) => a.id) }), 'SHARING.RESTRICTION_INVALID');
     if (values.entryId) {
-      const entry = await this.entries.summaryFor(this.db, actor, personId, values.entryId);
+      const kind = this.entries.kind(values.entryType ?? '');
+      const entry = kind?.restrictable ? await this.entries.summaryFor(this.db, actor, momentOf(this.clock), personId, kind.type, values.entryId) : null;
       if (entry?.owningAgencyId !== actor.agencyId) {
-        throw invalid('SHARING.RESTRICTION_INVALID', [{ field: 'entryId', message: `Only ${actor.agencyName}’s own notes about this person can be restricted here: open the note and choose “Restrict who can see this” again` }]);
+        const noun = kind?.noun ?? 'entry';
+        throw invalid('SHARING.RESTRICTION_INVALID', [{ field: 'entryId', message: `Only ${actor.agencyName}’s own ${noun}s about this person can be restricted here: open the ${noun} and choose “Restrict who can see this” again` }]);
       }
     }
     return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
