@@ -1,29 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { apiClient, Browser, testConcord, type TestConcord } from '../support/app.js';
+import { statementsDuring } from '../support/statements.js';
 
 // Issue 9 item 17: authentication is one statement, for a session and for a token, rules kept.
 const TOM = 'tom.okafor@riverside-nhs.example';
 const t: TestConcord = await testConcord();
-
-/** The statements sent to PostgreSQL while `work` runs (every query of every client). */
-async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    sent.push(typeof first === 'string' ? first : String(first?.text ?? ''));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await work();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return sent;
-}
-
 
 describe('authentication in one round trip', () => {
   test('a token call reads the token and its actor in one statement: /api/v1/me sends exactly one', async () => {

@@ -14,8 +14,9 @@ import { parseOrThrow } from '../../platform/validation.js';
 import type { DirectoryService } from '../directory/service.js';
 import { AGENCY_TYPE_NAMES } from '../directory/rules.js';
 import { correctionRefusal, linesOf, noteSchema } from './rules.js';
-import type { RecordNote } from './schema.js';
+import { recordNote, type RecordNote } from './schema.js';
 import * as store from './store.js';
+import { insertAsText } from '../../platform/db/row-json.js';
 import type { RecordOpener } from '../../platform/access/open-record.js';
 
 /** The record a notes page belongs to, as the record frame shows it. */
@@ -105,12 +106,11 @@ export class NotesService {
     await this.guard.require(actor, 'notes.record');
     await this.openRecord(actor, personId);
     const values = this.parse(input);
-    return this.audit.transaction(auditActorOf(actor), async (tx, record) => {
-      const id = randomUUID();
-      const note = await store.insertNote(tx, { id, originalId: id, personId, ...values, ...this.signature(actor) });
-      record({ action: 'note.recorded', personId, subject: { type: 'note', id }, details: { category: note.category } });
-      return note;
-    });
+    const id = randomUUID();
+    // Every value is known here, so the note and its record go in one round trip.
+    const note: RecordNote = { id, originalId: id, corrects: null, personId, category: values.category, title: values.title, text: values.text, happenedOn: values.happenedOn ?? null, ...this.signature(actor) };
+    await this.audit.writeWithRecord(auditActorOf(actor), [insertAsText(recordNote, note)], [{ action: 'note.recorded', personId, subject: { type: 'note', id }, details: { category: note.category } }]);
+    return note;
   }
 
   /** The note to correct and its line of versions, for the correction form; showing it is recorded as a read. */

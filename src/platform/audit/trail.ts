@@ -84,6 +84,24 @@ export class AuditTrail {
   }
 
   /**
+   * A change whose statements are all known before it is sent (whole rows, as insertAsText writes
+   * them) and the events that record it, in one round trip: statements sent together in one message
+   * run as one transaction, so the rows and their record commit together or not at all. A request
+   * with an Idempotency-Key stores its answer in the same transaction, so it takes the ordinary path.
+   */
+  async writeWithRecord(actor: AuditActor, statements: readonly string[], events: AuditEventInput[]): Promise<void> {
+    if (currentRequest()?.beforeCommit) {
+      await this.transaction(actor, async (tx, record) => {
+        for (const statement of statements) await tx.execute(sql.raw(statement));
+        for (const event of events) record(event);
+      });
+      return;
+    }
+    const recorded = insertEvents.sql.replace('$1', () => pg.escapeLiteral(this.rowsOf(actor, events)));
+    await this.db.$client.query([...statements, recorded].join(';\n'));
+  }
+
+  /**
    * An audited read: `work` reads on one connection with no transaction around it, then the events it
    * recorded are written in one statement. A read changes nothing, so there is nothing its record must
    * be atomic with; if the record cannot be written the read fails and its answer is never sent, as

@@ -1,4 +1,5 @@
-import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import pg from 'pg';
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 
 /*
@@ -18,4 +19,20 @@ export function rowFromJson<T extends PgTable>(table: T, json: Record<string, un
     row[key] = value !== null && column.dataType === 'date' ? new Date(value as string) : value;
   }
   return row as T['$inferSelect'];
+}
+
+/**
+ * An insert of one whole row as complete SQL text, its values one JSON literal: a statement that needs
+ * no parameters can travel with others in one round trip (see AuditTrail.writeWithRecord). Every column
+ * must be given (null where it has none): a missing one would be null, not its default, so it is refused.
+ */
+export function insertAsText<T extends PgTable>(table: T, values: T['$inferSelect']): string {
+  const json: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (!(key in values)) throw new Error(`insertAsText: no value for ${column.name}`);
+    const value = (values as Record<string, unknown>)[key];
+    json[column.name] = value instanceof Date ? value.toISOString() : value;
+  }
+  const name = pg.escapeIdentifier(getTableName(table));
+  return `insert into ${name} select * from jsonb_populate_record(null::${name}, ${pg.escapeLiteral(JSON.stringify(json))}::jsonb)`;
 }
