@@ -17,9 +17,11 @@ describe('round trips of the busiest requests', () => {
     assert.equal(sent.length, 3, sent.join('\n---\n'));
   });
 
-  test('a search: authentication, settings, the search, what it says of each person, the audit insert with the commit', async () => {
+  test('a search: authentication, the search, what it says of each person, the audit insert (no transaction: it writes only its record)', async () => {
+    // The first search on a connection sets its search settings for the connection's life: one statement more, once.
+    await grace.get('/api/v1/people?name=Chloe%20Penrose');
     const sent = await statementsDuring(async () => assert.ok((await grace.get('/api/v1/people?name=Chloe%20Penrose')).json().people.length >= 1));
-    assert.equal(sent.length, 5, sent.join('\n---\n'));
+    assert.equal(sent.length, 4, sent.join('\n---\n'));
   });
 
   test('a note: authentication, opening the record, then the note and its audit event in one message', async () => {

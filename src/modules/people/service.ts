@@ -124,7 +124,8 @@ export class PeopleService {
     const at = momentOf(this.clock);
     const among: store.SearchAmong = purpose === 'known_check' ? store.EVERYONE : { kind: 'related', agencyId: actor.agencyId, userId: actor.userId, today: at.today, now: at.now };
     const shownAs = purpose === 'known_check' ? 'person.known_check' : 'person.search_result';
-    return this.audit.transaction(
+    // A search writes nothing but its record, so it runs with no transaction around it.
+    return this.audit.read(
       auditActorOf(actor),
       async (tx, record) => {
         const candidates = await store.findCandidates(tx, searchCriteria(criteria), 20, among);

@@ -323,8 +323,11 @@ function nameScores(sought: Sought) {
 }
 
 /**
- * Settings for a transaction that searches for people (given to runTransaction, or to the audit
- * trail's transaction): the similarity threshold; no JIT compilation (the
+ * Settings for searching for people: given to runTransaction (SET LOCAL), or to the audit trail's read
+ * (SET for the rest of the connection's life, which every other statement can live with: the threshold
+ * matters only to the similarity operator, which only the search uses; JIT is a cost no statement of
+ * Concord's repays; a generic plan is what its other prepared statements, each a lookup by id, would
+ * get anyway). The similarity threshold; no JIT compilation (the
  * planner's row estimates for the word pairs can pass the JIT threshold; compiling costs more than
  * the search itself); and the prepared statement's generic plan, planned once per connection rather
  * than once per search (planning took about 2 ms of a 8 ms search; the generic plan, measured over

@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, gte, ilike, lt, lte, or, sql, type SQL 
 import type { Clock } from '../clocks/clock.js';
 import { currentRequest } from '../context.js';
 import pg from 'pg';
-import { prepare, runOnConnection, runTransaction, type Database, type Queryable, type Transaction, type TransactionSettings } from '../db/database.js';
+import { prepare, runOnConnection, runTransaction, type Database, type Queryable, type SessionSettings, type Transaction, type TransactionSettings } from '../db/database.js';
 import { auditEvent, auditVerification } from './schema.js';
 import { addPartitionsAhead, sealPending, unsealedEvents } from './sealer.js';
 import { verifyChain, type VerificationResult } from './verifier.js';
@@ -107,13 +107,13 @@ export class AuditTrail {
    * be atomic with; if the record cannot be written the read fails and its answer is never sent, as
    * before. `work` must not write: every change goes through transaction().
    */
-  async read<T>(actor: AuditActor, work: (db: Queryable, record: RecordEvent) => Promise<T>): Promise<T> {
+  async read<T>(actor: AuditActor, work: (db: Queryable, record: RecordEvent) => Promise<T>, settings?: SessionSettings): Promise<T> {
     return runOnConnection(this.db, async (connection) => {
       const pending: AuditEventInput[] = [];
       const result = await work(connection, (event) => pending.push(event));
       if (pending.length > 0) await connection.execute(sql.raw(insertEvents.sql.replace('$1', () => pg.escapeLiteral(this.rowsOf(actor, pending)))));
       return result;
-    });
+    }, settings);
   }
 
   /** The events as the JSON rows insertEvents takes. */

@@ -55,6 +55,23 @@ export async function runPrepared<T>(db: Queryable, statement: PreparedStatement
 /** The parameters a run of the statement sends, in order (for EXPLAIN). */
 export const parametersOf = (statement: PreparedStatement, values: Record<string, unknown>) => fillPlaceholders(statement.params, values);
 
+/**
+ * Settings for the rest of a connection's life (SET, not SET LOCAL), by name: only settings every
+ * statement that may later run on the connection can live with. Applied the first time a connection
+ * runs work that asks for them, so work that needs them pays no round trip of its own after that.
+ */
+export type SessionSettings = Readonly<Record<string, string>>;
+const settledWith = new WeakMap<object, WeakSet<SessionSettings>>();
+
+async function settle(client: pg.PoolClient, settings: SessionSettings) {
+  const done = settledWith.get(client) ?? new WeakSet<SessionSettings>();
+  if (done.has(settings)) return;
+  const set = Object.entries(settings).map(([name, value]) => `select set_config(${client.escapeLiteral(name)}, ${client.escapeLiteral(value)}, false);`);
+  await client.query(set.join('\n'));
+  done.add(settings);
+  settledWith.set(client, done);
+}
+
 /** Settings for one transaction (SET LOCAL), by name. */
 export type TransactionSettings = Readonly<Record<string, string>>;
 
@@ -95,10 +112,11 @@ export async function runTransaction<T>(db: Database, settings: TransactionSetti
  * Runs `work` on one connection of the pool without a transaction: each statement is its own. For an
  * audited read, which has nothing to keep atomic, this saves the round trips of `begin` and `commit`.
  */
-export async function runOnConnection<T>(db: Database, work: (connection: Queryable) => Promise<T>): Promise<T> {
+export async function runOnConnection<T>(db: Database, work: (connection: Queryable) => Promise<T>, settings?: SessionSettings): Promise<T> {
   const client = await db.$client.connect();
   let unusable: Error | undefined;
   try {
+    if (settings) await settle(client, settings);
     return await work(new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) as unknown as Transaction);
   } catch (error) {
     // A connection that failed mid-statement may be broken: it must not go back to the pool.
