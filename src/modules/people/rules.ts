@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dailySchema } from '../../platform/daily-schema.js';
 import type { PersonAccess } from '../../platform/access/person-access.js';
 
 /**
@@ -148,7 +149,7 @@ export const GENDER_NAMES = {
   prefers_not_to_say: 'Prefers not to say',
 } as const;
 
-export const personInput = (today: string) =>
+export const personInput = dailySchema((today: string) =>
   z.object({
     givenName: text('first name', 100),
     middleNames: optionalText('middle names', 100),
@@ -165,11 +166,11 @@ export const personInput = (today: string) =>
     email: optionalText('email address', 254),
     communicationNeeds: optionalText('communication needs', 1000),
     interpreterLanguage: optionalText('interpreter language', 60),
-  });
+  }));
 export type PersonInput = z.infer<ReturnType<typeof personInput>>;
 
 /** "Is this person already known?": at least one way to find them, and enough of a name to match on. */
-export const searchInput = (today: string) =>
+export const searchInput = dailySchema((today: string) =>
   z
     .object({
       name: z.string().trim().max(200, 'The name must be 200 characters or fewer').optional().transform((v) => v || null),
@@ -183,7 +184,7 @@ export const searchInput = (today: string) =>
       } else if (value.name && normaliseName(value.name).replace(/\s/g, '').length < 2) {
         ctx.addIssue({ code: 'custom', path: ['name'], message: 'Enter at least 2 letters of the name' });
       }
-    });
+    }));
 export type SearchInput = z.infer<ReturnType<typeof searchInput>>;
 
 /**
@@ -252,14 +253,14 @@ export function isLikelyMatch(found: { nameScore: number; dateOfBirth: string | 
   return found.nameScore >= (sameBirth ? LIKELY_NAME_SCORE_WITH_DATE_OF_BIRTH : LIKELY_NAME_SCORE);
 }
 
-export const childInput = (today: string) =>
+export const childInput = dailySchema((today: string) =>
   z.object({
     childName: text('child’s name', 120),
     childDateOfBirth: optionalDateOfBirth(today),
     relationship: z.enum(['dependent', 'significant_contact'], { error: 'Select whether the child is a dependant or someone the person has significant contact with' }),
     livesWithPerson: z.enum(['yes', 'no'], { error: 'Select whether the child lives with the person' }).transform((v) => v === 'yes'),
     notes: optionalText('notes', 1000),
-  });
+  }));
 
 export const inquiryInput = z.object({
   about: text('person or family the inquiry is about', 300),

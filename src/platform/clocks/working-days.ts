@@ -130,12 +130,27 @@ const londonParts = new Intl.DateTimeFormat('en-GB', {
 
 /** London wall-clock reading of an instant, expressed as if it were UTC milliseconds. */
 function londonWallClockMs(instant: Date): number {
+  return instant.getTime() + londonOffsetDuring(Math.floor(instant.getTime() / HOUR_MS));
+}
+
+const HOUR_MS = 3_600_000;
+let offsetFor: { hour: number; offset: number } | undefined;
+
+/**
+ * London's offset from UTC during one UTC hour. It changes only at 01:00 UTC, on the hour, so one
+ * reading holds for the whole hour: every request asks the date, and reading it through Intl each
+ * time cost a few per cent of a request's CPU.
+ */
+function londonOffsetDuring(hour: number): number {
+  if (offsetFor?.hour === hour) return offsetFor.offset;
+  const instant = new Date(hour * HOUR_MS);
   const part: Record<string, number> = {};
   for (const { type, value } of londonParts.formatToParts(instant)) {
     if (type !== 'literal') part[type] = Number(value);
   }
   const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
-  return wall + instant.getUTCMilliseconds();
+  offsetFor = { hour, offset: wall - instant.getTime() };
+  return offsetFor.offset;
 }
 
 export function londonDate(instant: Date): IsoDate {
