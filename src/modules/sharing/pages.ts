@@ -18,7 +18,6 @@ import {
   HOW_NAMES,
   LIMITS,
   RESTRICTABLE_CATEGORIES,
-  RESTRICTABLE_ENTRY_TYPES,
   type Problem,
 } from './rules.js';
 
@@ -45,7 +44,6 @@ const NAMES = {
   how: HOW_NAMES as Record<string, string>,
   consentStatus: CONSENT_STATUS_NAMES as Record<string, string>,
   exceptionStatus: EXCEPTION_STATUS_NAMES as Record<string, string>,
-  entryType: { note: 'note' } satisfies Record<(typeof RESTRICTABLE_ENTRY_TYPES)[number], string>,
 };
 const COLOURS = {
   consentStatus: { given: 'green', refused: 'red', expired: 'grey', withdrawn: 'orange' } as Record<string, string>,
@@ -91,11 +89,15 @@ const frameOf = (person: { id: string; name: string; access: { level: string; vi
   expiresAt: person.access.expiresAt ?? null,
 });
 
-const render = (reply: FastifyReply, view: string, data: Values) =>
-  reply.view(`sharing/views/${view}.njk`, { paths, recordPaths, names: NAMES, colours: COLOURS, options: OPTIONS, limits: LIMITS, ...data });
-
 export function sharingPages(services: Services): RouteSpec[] {
-  const sharing = services.sharing;
+  const { sharing, entryKinds } = services;
+  // What the views say of an entry a restriction names: its kind's noun and the page that shows it.
+  const entries = {
+    noun: (type: string) => entryKinds.kind(type)?.noun ?? 'entry',
+    link: (type: string, personId: string, id: string) => entryKinds.kind(type)?.link(personId, id) ?? recordPaths.person(personId),
+  };
+  const render = (reply: FastifyReply, view: string, data: Values) =>
+    reply.view(`sharing/views/${view}.njk`, { paths, recordPaths, names: NAMES, colours: COLOURS, options: OPTIONS, limits: LIMITS, entries, ...data });
 
   /** A form page: what was typed last (after a refusal) or nothing, the ticked boxes as lists, and the date inputs. */
   const formPage = (request: FastifyRequest, reply: FastifyReply, view: string, lists: readonly string[], dates: readonly string[], data: Values) => {

@@ -124,7 +124,7 @@ describe('withdrawing consent', () => {
 });
 
 describe('restrictions (CON-3)', () => {
-  const read = (input: unknown) => readRestriction(input, { agencyIds: AGENCIES });
+  const read = (input: unknown) => readRestriction(input, { agencyIds: AGENCIES, entryKinds: [{ type: 'note', noun: 'note' }] });
   test('categories kept from a named agency, a kind of agency or another person, for a reason', () => {
     assert.deepEqual(valueOf(read({ categories: ['mental_health'], otherParties: 'Her partner', reason: 'She asked' })), {
       entryType: null,

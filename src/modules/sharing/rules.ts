@@ -34,7 +34,6 @@ export const DECISION_NAMES = { given: 'Given', refused: 'Refused', withdrawn: '
 export const RESTRICTABLE_CATEGORIES = INFORMATION_CATEGORIES.filter((c) => c !== 'basic_details');
 
 /** The kinds of entry another module may ask to restrict one at a time (its own display checks who owns it). */
-export const RESTRICTABLE_ENTRY_TYPES = ['note'] as const;
 
 /** CON-4: what the decision-maker confirms before sharing without consent, every point of it. */
 export const EXCEPTION_CHECKLIST = {
@@ -190,7 +189,7 @@ export function readWithdrawal(input: unknown, context: { today: string; consent
 }
 
 export const restrictionFields = {
-  entryType: z.enum(RESTRICTABLE_ENTRY_TYPES, { error: 'Only a note can be restricted on its own' }).nullish().describe('With entryId: restrict this one entry'),
+  entryType: z.string({ error: 'Say which kind of entry to restrict' }).max(40, 'Say which kind of entry to restrict').nullish().describe('With entryId: restrict this one entry, of this kind (e.g. note)'),
   entryId: z.uuid({ error: 'The entry to restrict is not one Concord knows: open it and choose “Restrict this entry” again' }).nullish(),
   categories: z.array(z.enum(INFORMATION_CATEGORIES, { error: 'Select information from the list' }), { error: 'Select information from the list' }).default([]).describe('Without an entry: every item in these categories'),
   agencyIds: agencyList.describe('Agencies that must not see it'),
@@ -199,7 +198,7 @@ export const restrictionFields = {
   reason: requiredText('the reason the person gave', LIMITS.reason),
 };
 export type RestrictionInput = {
-  entryType: (typeof RESTRICTABLE_ENTRY_TYPES)[number] | null;
+  entryType: string | null;
   entryId: string | null;
   categories: InformationCategory[];
   agencyIds: string[];
@@ -209,11 +208,18 @@ export type RestrictionInput = {
 };
 
 /** CON-3: one entry, or categories of information (never basic details), kept from named parties for a reason. */
-export function readRestriction(input: unknown, context: { agencyIds: readonly string[] }): Read<RestrictionInput> {
+/** The kinds of entry that may be restricted on their own (the entry registry's), by name and what they are called. */
+export type RestrictableKind = { type: string; noun: string };
+
+const onlyKinds = (kinds: readonly RestrictableKind[]) =>
+  kinds.length === 1 ? `Only a ${kinds[0]!.noun} can be restricted on its own` : `Only these can be restricted on their own: ${kinds.map((k) => k.noun).join(', ')}`;
+
+export function readRestriction(input: unknown, context: { agencyIds: readonly string[]; entryKinds: readonly RestrictableKind[] }): Read<RestrictionInput> {
   return readWith(
     restrictionFields,
     input,
     (v, problem, faulty) => {
+      if (v.entryType && !context.entryKinds.some((k) => k.type === v.entryType)) problem('entryType', onlyKinds(context.entryKinds));
       const entry = Boolean(v.entryType || v.entryId) || faulty('entryType') || faulty('entryId');
       if (entry && !(v.entryType && v.entryId) && !faulty('entryType') && !faulty('entryId')) problem('entryId', 'Say which entry to restrict: open it and choose “Restrict this entry” again');
       if (entry && v.categories?.length) problem('categories', 'Restrict either one entry or categories of information, not both');

@@ -355,7 +355,7 @@ export class SharingService {
   async recordRestriction(actor: Actor, personId: string, input: unknown) {
     await this.openRecord(actor, personId, 'sharing.record', 'restriction.recorded');
     const agencies = (await this.agencies(actor)).filter((a) => a.active);
-    const values = valueOr(rules.readRestriction(input, { agencyIds: agencies.map((a) => a.id) }), 'SHARING.RESTRICTION_INVALID');
+    const values = valueOr(rules.readRestriction(input, { agencyIds: agencies.map((a) => a.id), entryKinds: this.entries.restrictableTypes.map((type) => ({ type, noun: this.entries.kind(type)!.noun })) }), 'SHARING.RESTRICTION_INVALID');
     if (values.entryId) {
       const kind = this.entries.kind(values.entryType ?? '');
       const entry = kind?.restrictable ? await this.entries.summaryFor(this.db, actor, momentOf(this.clock), personId, kind.type, values.entryId) : null;
