@@ -109,8 +109,7 @@ export class NotesService {
     const id = randomUUID();
     // Every value is known here, so the note and its record go in one round trip.
     const note: RecordNote = { id, originalId: id, corrects: null, personId, category: values.category, title: values.title, text: values.text, happenedOn: values.happenedOn ?? null, ...this.signature(actor) };
-    await this.audit.writeWithRecord(auditActorOf(actor), [insertAsText(recordNote, note)], [{ action: 'note.recorded', personId, subject: { type: 'note', id }, details: { category: note.category } }]);
-    return note;
+    return this.audit.writeWithRecord(auditActorOf(actor), [insertAsText(recordNote, note)], [{ action: 'note.recorded', personId, subject: { type: 'note', id }, details: { category: note.category } }], note);
   }
 
   /** The note to correct and its line of versions, for the correction form; showing it is recorded as a read. */

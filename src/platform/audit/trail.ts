@@ -87,18 +87,20 @@ export class AuditTrail {
    * A change whose statements are all known before it is sent (whole rows, as insertAsText writes
    * them) and the events that record it, in one round trip: statements sent together in one message
    * run as one transaction, so the rows and their record commit together or not at all. A request
-   * with an Idempotency-Key stores its answer in the same transaction, so it takes the ordinary path.
+   * with an Idempotency-Key stores its answer (from `result`, what the caller answers) in the same
+   * transaction, so it takes the ordinary path.
    */
-  async writeWithRecord(actor: AuditActor, statements: readonly string[], events: AuditEventInput[]): Promise<void> {
+  async writeWithRecord<T>(actor: AuditActor, statements: readonly string[], events: AuditEventInput[], result: T): Promise<T> {
     if (currentRequest()?.beforeCommit) {
-      await this.transaction(actor, async (tx, record) => {
+      return this.transaction(actor, async (tx, record) => {
         for (const statement of statements) await tx.execute(sql.raw(statement));
         for (const event of events) record(event);
+        return result;
       });
-      return;
     }
     const recorded = insertEvents.sql.replace('$1', () => pg.escapeLiteral(this.rowsOf(actor, events)));
     await this.db.$client.query([...statements, recorded].join(';\n'));
+    return result;
   }
 
   /**
