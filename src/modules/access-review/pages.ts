@@ -1,5 +1,5 @@
+import { page, answer } from '../../platform/http/page-kit.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Permission } from '../../platform/access/policy.js';
 import { ALERT_OUTCOMES, ACCESS_ALERT_KINDS } from '../../platform/access/schema.js';
 import { BREAK_GLASS_REASON_NAMES, BREAK_GLASS_REASONS } from '../../platform/access/sharing-terms.js';
 import { DomainError } from '../../platform/errors.js';
@@ -10,15 +10,7 @@ import type { Services } from '../../services.js';
 import { accessReviewPaths as paths, recordPaths } from './paths.js';
 import { ALERT_KIND_NAMES, ALERT_OUTCOME_NAMES, BREAK_GLASS_EXPLANATION, DECISION_NAMES, PERSON_ACCESS_NAMES, REVIEW_NOTES_MAX } from './rules.js';
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 type Values = Record<string, unknown>;
-
-const page = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
-const answer = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'POST', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
 
 const NAMES = {
   reasons: BREAK_GLASS_REASON_NAMES,
@@ -60,11 +52,11 @@ export function accessReviewPages(services: Services): RouteSpec[] {
 
   return [
     // ---- Emergency access (break-glass) ---------------------------------------------------------
-    page(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass_form_viewed', 'Form to ask for emergency access to a record your agency has no relationship with, for a person a search showed you in the last hour (anyone else: not found)', async (request, reply) => {
+    page(paths.breakGlass.pattern, { permission: 'records.break_glass', audit: 'record.break_glass_form_viewed', summary: 'Form to ask for emergency access to a record your agency has no relationship with, for a person a search showed you in the last hour (anyone else: not found)' }, async (request, reply) => {
       const personId = personIdOf(request);
       return toRecordIfOpen(reply, personId, async () => render(reply, 'break-glass', await accessReview.breakGlassForm(actorOf(request), personId)));
     }),
-    answer(paths.breakGlass.pattern, 'records.break_glass', 'record.break_glass', 'Open a record in an emergency for a few hours, giving a reason (alerts the Caldicott guardian); like its form, only for a person a search showed you', async (request, reply) => {
+    answer(paths.breakGlass.pattern, { permission: 'records.break_glass', audit: 'record.break_glass', summary: 'Open a record in an emergency for a few hours, giving a reason (alerts the Caldicott guardian); like its form, only for a person a search showed you' }, async (request, reply) => {
       const personId = personIdOf(request);
       return toRecordIfOpen(reply, personId, async () => {
         const outcome = await accessReview.breakGlass(actorOf(request), personId, formOf(request));
@@ -76,7 +68,7 @@ export function accessReviewPages(services: Services): RouteSpec[] {
     }),
 
     // ---- Who can see this -----------------------------------------------------------------------
-    page(paths.access.pattern, 'people.view', 'access.viewed', 'Why you can see this record, which agencies can see it and on what basis, and (for coordinators) who has opened it', async (request, reply) => {
+    page(paths.access.pattern, { permission: 'people.view', audit: 'access.viewed', summary: 'Why you can see this record, which agencies can see it and on what basis, and (for coordinators) who has opened it' }, async (request, reply) => {
       const view = await transparency.accessPage(actorOf(request), personIdOf(request), request.query ?? {});
       return render(reply, 'access', {
         ...view,
@@ -86,7 +78,7 @@ export function accessReviewPages(services: Services): RouteSpec[] {
     }),
 
     // ---- The auditor's pages --------------------------------------------------------------------
-    page(paths.alerts.pattern, 'alerts.review', 'alerts.viewed', 'Access alerts to review: emergency access and unusual numbers of records opened, those not reviewed first', async (request, reply) => {
+    page(paths.alerts.pattern, { permission: 'alerts.review', audit: 'alerts.viewed', summary: 'Access alerts to review: emergency access and unusual numbers of records opened, those not reviewed first' }, async (request, reply) => {
       const query = (request.query ?? {}) as Values;
       try {
         const found = await accessReview.alerts(actorOf(request), query);
@@ -99,27 +91,27 @@ export function accessReviewPages(services: Services): RouteSpec[] {
         throw error;
       }
     }),
-    page(paths.request.pattern, 'alerts.review', 'record.break_glass_request_viewed', 'Emergency access beyond the hourly allowance, waiting for the Caldicott guardian to approve or decline it', async (request, reply) => {
+    page(paths.request.pattern, { permission: 'alerts.review', audit: 'record.break_glass_request_viewed', summary: 'Emergency access beyond the hourly allowance, waiting for the Caldicott guardian to approve or decline it' }, async (request, reply) => {
       return render(reply, 'request', { request: await accessReview.request(actorOf(request), requestIdOf(request)) });
     }),
-    answer(paths.request.pattern, 'alerts.review', 'record.break_glass_approved', 'Approve (emergency access starts) or decline emergency access that waited for the Caldicott guardian (once)', async (request, reply) => {
+    answer(paths.request.pattern, { permission: 'alerts.review', audit: 'record.break_glass_approved', summary: 'Approve (emergency access starts) or decline emergency access that waited for the Caldicott guardian (once)' }, async (request, reply) => {
       const requestId = requestIdOf(request);
       const decided = await accessReview.decide(actorOf(request), requestId, formOf(request));
       return reply.redirectWithNotice(paths.request(requestId), decided.decision === 'approved' ? 'Emergency access has started' : 'Emergency access has been declined');
     }),
-    page(paths.alert.pattern, 'alerts.review', 'alert.viewed', 'One access alert: who, when, why, and what they opened while it lasted; the review', async (request, reply) => {
+    page(paths.alert.pattern, { permission: 'alerts.review', audit: 'alert.viewed', summary: 'One access alert: who, when, why, and what they opened while it lasted; the review' }, async (request, reply) => {
       return render(reply, 'alert', { alert: await accessReview.alert(actorOf(request), alertIdOf(request)) });
     }),
-    answer(paths.alert.pattern, 'alerts.review', 'alert.reviewed', 'Record the outcome of reviewing an access alert (once)', async (request, reply) => {
+    answer(paths.alert.pattern, { permission: 'alerts.review', audit: 'alert.reviewed', summary: 'Record the outcome of reviewing an access alert (once)' }, async (request, reply) => {
       const alertId = alertIdOf(request);
       await accessReview.review(actorOf(request), alertId, formOf(request));
       return reply.redirectWithNotice(paths.alert(alertId), 'Your review has been recorded');
     }),
-    page(paths.personViewers.pattern, 'audit.view', 'audit.viewers_viewed', 'Who has opened a person’s record, for auditors', async (request, reply) => {
+    page(paths.personViewers.pattern, { permission: 'audit.view', audit: 'audit.viewers_viewed', summary: 'Who has opened a person’s record, for auditors' }, async (request, reply) => {
       const view = await transparency.viewersForAuditor(actorOf(request), personIdOf(request), request.query ?? {});
       return render(reply, 'viewers', { ...view, olderHref: view.viewers.nextBeforeId ? paths.personViewersBefore(view.person.id, view.viewers.nextBeforeId) : null });
     }),
-    page(paths.userAccess.pattern, 'audit.view', 'audit.user_access_viewed', 'Which people a user opened, when and how, for auditors', async (request, reply) => {
+    page(paths.userAccess.pattern, { permission: 'audit.view', audit: 'audit.user_access_viewed', summary: 'Which people a user opened, when and how, for auditors' }, async (request, reply) => {
       return render(reply, 'user-access', await transparency.userAccess(actorOf(request), idOf(request, 'userId', 'OVERSIGHT.USER_NOT_FOUND')));
     }),
   ];

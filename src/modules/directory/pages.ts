@@ -1,3 +1,4 @@
+import { page, answer, listOf } from '../../platform/http/page-kit.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/access/actor.js';
 import { decide, hasPermission } from '../../platform/access/decide.js';
@@ -13,17 +14,6 @@ import { AGENCY_TYPES, AGENCY_TYPE_NAMES, PARTNERSHIP_ONLY_ROLES, valuesToShow, 
 const READ = { none: 'the staff directory, not a person’s record' };
 const SHOWS_FORM = { none: 'shows a form or a question; nothing changes until it is sent' };
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-
-const page = (url: string, permission: Permission, summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit: READ, kind: 'page', summary, handler,
-});
-const question = (url: string, permission: Permission, summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit: SHOWS_FORM, kind: 'page', summary, handler,
-});
-const answer = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'POST', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
 
 const render = (reply: FastifyReply, view: string, data: Record<string, unknown>) =>
   reply.view(`directory/views/${view}.njk`, { paths, agencyTypeNames: AGENCY_TYPE_NAMES, ...data });
@@ -37,9 +27,6 @@ function showSavedIfChanged(request: FastifyRequest, current: { version: number 
   if (request.flash?.values) request.flash.values = valuesToShow(request.flash.values, current);
   return request.flash?.values ?? current;
 }
-
-/** Checkboxes send nothing, one string or several: always a list. */
-const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : []);
 
 /**
  * The roles this actor may hand out, as checkbox items: the same decisions the service applies. Roles
@@ -111,7 +98,7 @@ export function directoryPages(services: Services): RouteSpec[] {
           ? ['Its members can act for it again.']
           : ['Its members can no longer act for it, and it cannot be chosen for new users. Memberships and records are kept.', 'You can reactivate the team later.'];
     return [
-      question(builder.pattern, permission, `Check before you ${verb} a ${kind}`, async (request, reply) => {
+      page(builder.pattern, { permission: permission, audit: SHOWS_FORM, summary: `Check before you ${verb} a ${kind}` }, async (request, reply) => {
         const target = await load(request);
         return confirm(reply, {
           caption: target.caption,
@@ -123,7 +110,7 @@ export function directoryPages(services: Services): RouteSpec[] {
           destructive: !active,
         });
       }),
-      answer(builder.pattern, permission, `directory.${kind}_${verb}d`, `${active ? 'Reactivate' : 'Deactivate'} a ${kind}`, async (request, reply) => {
+      answer(builder.pattern, { permission: permission, audit: `directory.${kind}_${verb}d`, summary: `${active ? 'Reactivate' : 'Deactivate'} a ${kind}` }, async (request, reply) => {
         const actor = actorOf(request);
         const id = idFrom(request, kind === 'agency' ? 'agencyId' : 'teamId');
         const row = kind === 'agency' ? await directory.setAgencyActive(actor, id, active) : await directory.setTeamActive(actor, id, active);
@@ -134,28 +121,28 @@ export function directoryPages(services: Services): RouteSpec[] {
 
   return [
     // ---- Agencies ----------------------------------------------------------------------------
-    page(paths.index.pattern, 'directory.view', 'The partnership’s agencies', async (request, reply) => {
+    page(paths.index.pattern, { permission: 'directory.view', audit: READ, summary: 'The partnership’s agencies' }, async (request, reply) => {
       const actor = actorOf(request);
       return render(reply, 'index', { agencies: await directory.listAgencies(actor), canAddAgency: hasPermission(actor, 'directory.manage_agencies') });
     }),
-    question(paths.agencyNew.pattern, 'directory.manage_agencies', 'Form to add an agency', async (_request, reply) =>
+    page(paths.agencyNew.pattern, { permission: 'directory.manage_agencies', audit: SHOWS_FORM, summary: 'Form to add an agency' }, async (_request, reply) =>
       render(reply, 'agency-form', { agencyTypeItems, action: paths.agencyNew(), cancel: paths.index() })),
-    answer(paths.agencyNew.pattern, 'directory.manage_agencies', 'directory.agency_created', 'Add an agency', async (request, reply) => {
+    answer(paths.agencyNew.pattern, { permission: 'directory.manage_agencies', audit: 'directory.agency_created', summary: 'Add an agency' }, async (request, reply) => {
       const created = await directory.createAgency(actorOf(request), formOf(request));
       return reply.redirectWithNotice(paths.agency(created.id), `${created.name} has been added`);
     }),
-    page(paths.agency.pattern, 'directory.view', 'An agency, its teams and its users', async (request, reply) => {
+    page(paths.agency.pattern, { permission: 'directory.view', audit: READ, summary: 'An agency, its teams and its users' }, async (request, reply) => {
       const actor = actorOf(request);
       const agency = await directory.getAgency(actor, idFrom(request, 'agencyId'));
       const users = await directory.listUsers(actor, { agencyId: agency.id });
       return render(reply, 'agency', { agency, users, canManageAgencies: hasPermission(actor, 'directory.manage_agencies') });
     }),
-    question(paths.agencyEdit.pattern, 'directory.manage_agencies', 'Form to change an agency', async (request, reply) => {
+    page(paths.agencyEdit.pattern, { permission: 'directory.manage_agencies', audit: SHOWS_FORM, summary: 'Form to change an agency' }, async (request, reply) => {
       const agency = await directory.getAgency(actorOf(request), idFrom(request, 'agencyId'));
       showSavedIfChanged(request, agency);
       return render(reply, 'agency-form', { agency, values: agency, agencyTypeItems, action: paths.agencyEdit(agency.id), cancel: paths.agency(agency.id) });
     }),
-    answer(paths.agencyEdit.pattern, 'directory.manage_agencies', 'directory.agency_updated', 'Change an agency', async (request, reply) => {
+    answer(paths.agencyEdit.pattern, { permission: 'directory.manage_agencies', audit: 'directory.agency_updated', summary: 'Change an agency' }, async (request, reply) => {
       const updated = await directory.updateAgency(actorOf(request), idFrom(request, 'agencyId'), formOf(request));
       return reply.redirectWithNotice(paths.agency(updated.id), `${updated.name} has been updated`);
     }),
@@ -163,22 +150,22 @@ export function directoryPages(services: Services): RouteSpec[] {
     ...switchRoutes('agency', true),
 
     // ---- Teams -------------------------------------------------------------------------------
-    question(paths.teamNew.pattern, 'directory.manage', 'Form to add a team', async (request, reply) => {
+    page(paths.teamNew.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Form to add a team' }, async (request, reply) => {
       const agency = await managedAgency(request);
       return render(reply, 'team-form', { agency, action: paths.teamNew(agency.id), cancel: paths.agency(agency.id) });
     }),
-    answer(paths.teamNew.pattern, 'directory.manage', 'directory.team_created', 'Add a team', async (request, reply) => {
+    answer(paths.teamNew.pattern, { permission: 'directory.manage', audit: 'directory.team_created', summary: 'Add a team' }, async (request, reply) => {
       const created = await directory.createTeam(actorOf(request), idFrom(request, 'agencyId'), formOf(request));
       return reply.redirectWithNotice(paths.team(created.id), `${created.name} has been added`);
     }),
-    page(paths.team.pattern, 'directory.view', 'A team and its members', async (request, reply) =>
+    page(paths.team.pattern, { permission: 'directory.view', audit: READ, summary: 'A team and its members' }, async (request, reply) =>
       render(reply, 'team', { team: await directory.getTeam(actorOf(request), idFrom(request, 'teamId')) })),
-    question(paths.teamEdit.pattern, 'directory.manage', 'Form to change a team', async (request, reply) => {
+    page(paths.teamEdit.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Form to change a team' }, async (request, reply) => {
       const team = await managedTeam(request);
       showSavedIfChanged(request, team);
       return render(reply, 'team-form', { team, values: team, action: paths.teamEdit(team.id), cancel: paths.team(team.id) });
     }),
-    answer(paths.teamEdit.pattern, 'directory.manage', 'directory.team_updated', 'Change a team', async (request, reply) => {
+    answer(paths.teamEdit.pattern, { permission: 'directory.manage', audit: 'directory.team_updated', summary: 'Change a team' }, async (request, reply) => {
       const updated = await directory.updateTeam(actorOf(request), idFrom(request, 'teamId'), formOf(request));
       return reply.redirectWithNotice(paths.team(updated.id), `${updated.name} has been updated`);
     }),
@@ -186,7 +173,7 @@ export function directoryPages(services: Services): RouteSpec[] {
     ...switchRoutes('team', true),
 
     // ---- Users -------------------------------------------------------------------------------
-    page(paths.users.pattern, 'directory.view', 'Find people in the directory', async (request, reply) => {
+    page(paths.users.pattern, { permission: 'directory.view', audit: READ, summary: 'Find people in the directory' }, async (request, reply) => {
       const actor = actorOf(request);
       const parsed = userListQuery.safeParse(request.query);
       const filters = parsed.success ? parsed.data : { q: undefined, agencyId: undefined, teamId: undefined, includeInactive: false };
@@ -210,7 +197,7 @@ export function directoryPages(services: Services): RouteSpec[] {
         includeInactive: filters.includeInactive,
       });
     }),
-    question(paths.userNew.pattern, 'directory.manage', 'Form to add a user', async (request, reply) => {
+    page(paths.userNew.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Form to add a user' }, async (request, reply) => {
       const agency = await managedAgency(request);
       const preset = { teamId: (request.query as Record<string, unknown>).teamId };
       return render(reply, 'user-form', {
@@ -222,27 +209,27 @@ export function directoryPages(services: Services): RouteSpec[] {
         cancel: paths.agency(agency.id),
       });
     }),
-    answer(paths.userNew.pattern, 'directory.manage', 'directory.user_created', 'Add a user', async (request, reply) => {
+    answer(paths.userNew.pattern, { permission: 'directory.manage', audit: 'directory.user_created', summary: 'Add a user' }, async (request, reply) => {
       const form = formOf(request);
       const created = await directory.createUser(actorOf(request), idFrom(request, 'agencyId'), { ...form, roles: listOf(form.roles) });
       return reply.redirectWithNotice(paths.user(created.id), `${created.name} has been added`);
     }),
-    page(paths.user.pattern, 'directory.view', 'A user and their team memberships', async (request, reply) => {
+    page(paths.user.pattern, { permission: 'directory.view', audit: READ, summary: 'A user and their team memberships' }, async (request, reply) => {
       const actor = actorOf(request);
       const user = await directory.getUser(actor, idFrom(request, 'userId'));
       const current = user.memberships.filter((m) => m.active);
       return render(reply, 'user', { user, current, past: user.memberships.filter((m) => !m.active), isSelf: user.id === actor.userId });
     }),
-    question(paths.userEdit.pattern, 'directory.manage', 'Form to change a user’s details', async (request, reply) => {
+    page(paths.userEdit.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Form to change a user’s details' }, async (request, reply) => {
       const user = await managedUser(request, 'details');
       showSavedIfChanged(request, user);
       return render(reply, 'user-form', { user, values: user, action: paths.userEdit(user.id), cancel: paths.user(user.id) });
     }),
-    answer(paths.userEdit.pattern, 'directory.manage', 'directory.user_updated', 'Change a user’s details', async (request, reply) => {
+    answer(paths.userEdit.pattern, { permission: 'directory.manage', audit: 'directory.user_updated', summary: 'Change a user’s details' }, async (request, reply) => {
       const updated = await directory.updateUser(actorOf(request), idFrom(request, 'userId'), formOf(request));
       return reply.redirectWithNotice(paths.user(updated.id), `${updated.name}’s details have been updated`);
     }),
-    question(paths.userDeactivate.pattern, 'directory.manage', 'Check before you deactivate a user', async (request, reply) => {
+    page(paths.userDeactivate.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Check before you deactivate a user' }, async (request, reply) => {
       const user = await managedUser(request, 'deactivate');
       return confirm(reply, {
         caption: user.agencyName,
@@ -258,7 +245,7 @@ export function directoryPages(services: Services): RouteSpec[] {
         destructive: true,
       });
     }),
-    answer(paths.userDeactivate.pattern, 'directory.manage', 'directory.user_deactivated', 'Deactivate a user, ending their sessions and API tokens', async (request, reply) => {
+    answer(paths.userDeactivate.pattern, { permission: 'directory.manage', audit: 'directory.user_deactivated', summary: 'Deactivate a user, ending their sessions and API tokens' }, async (request, reply) => {
       const actor = actorOf(request);
       const id = idFrom(request, 'userId');
       const ended = await directory.deactivateUser(actor, id);
@@ -266,7 +253,7 @@ export function directoryPages(services: Services): RouteSpec[] {
       const what = `${ended.sessions} ${ended.sessions === 1 ? 'session' : 'sessions'} and ${ended.tokens} API ${ended.tokens === 1 ? 'token' : 'tokens'} ended`;
       return reply.redirectWithNotice(paths.user(id), `${user.name} has been deactivated: ${what}`);
     }),
-    question(paths.userReactivate.pattern, 'directory.manage', 'Check before you reactivate a user', async (request, reply) => {
+    page(paths.userReactivate.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Check before you reactivate a user' }, async (request, reply) => {
       const user = await managedUser(request, 'reactivate');
       return confirm(reply, {
         caption: user.agencyName,
@@ -277,25 +264,25 @@ export function directoryPages(services: Services): RouteSpec[] {
         cancel: paths.user(user.id),
       });
     }),
-    answer(paths.userReactivate.pattern, 'directory.manage', 'directory.user_reactivated', 'Reactivate a user', async (request, reply) => {
+    answer(paths.userReactivate.pattern, { permission: 'directory.manage', audit: 'directory.user_reactivated', summary: 'Reactivate a user' }, async (request, reply) => {
       const actor = actorOf(request);
       const id = idFrom(request, 'userId');
       await directory.reactivateUser(actor, id);
       const user = await directory.getUser(actor, id);
       return reply.redirectWithNotice(paths.user(id), `${user.name} has been reactivated`);
     }),
-    question(paths.userPassword.pattern, 'directory.manage', 'Form to set a new password for a user', async (request, reply) => {
+    page(paths.userPassword.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Form to set a new password for a user' }, async (request, reply) => {
       const user = await managedUser(request, 'password');
       return render(reply, 'password', { user, action: paths.userPassword(user.id), cancel: paths.user(user.id) });
     }),
-    answer(paths.userPassword.pattern, 'directory.manage', 'directory.password_reset', 'Set a new password for a user', async (request, reply) => {
+    answer(paths.userPassword.pattern, { permission: 'directory.manage', audit: 'directory.password_reset', summary: 'Set a new password for a user' }, async (request, reply) => {
       const id = idFrom(request, 'userId');
       await directory.resetPassword(actorOf(request), id, formOf(request).password);
       return reply.redirectWithNotice(paths.user(id), 'The new password has been set. Any sessions and API tokens the user had have ended');
     }),
 
     // ---- Memberships -------------------------------------------------------------------------
-    question(paths.membershipNew.pattern, 'directory.manage', 'Form to add a user to a team', async (request, reply) => {
+    page(paths.membershipNew.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Form to add a user to a team' }, async (request, reply) => {
       const actor = actorOf(request);
       const user = await managedUser(request);
       const agency = await directory.getAgency(actor, user.agencyId);
@@ -308,13 +295,13 @@ export function directoryPages(services: Services): RouteSpec[] {
         cancel: paths.user(user.id),
       });
     }),
-    answer(paths.membershipNew.pattern, 'directory.manage', 'directory.membership_added', 'Add a user to a team', async (request, reply) => {
+    answer(paths.membershipNew.pattern, { permission: 'directory.manage', audit: 'directory.membership_added', summary: 'Add a user to a team' }, async (request, reply) => {
       const id = idFrom(request, 'userId');
       const form = formOf(request);
       await directory.addMembership(actorOf(request), id, { ...form, roles: listOf(form.roles) });
       return reply.redirectWithNotice(paths.user(id), 'The team membership has been added');
     }),
-    question(paths.membershipRoles.pattern, 'directory.manage', 'Form to change the roles a membership gives', async (request, reply) => {
+    page(paths.membershipRoles.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Form to change the roles a membership gives' }, async (request, reply) => {
       const membership = await managedMembership(request);
       const values = showSavedIfChanged(request, membership);
       return render(reply, 'membership-form', {
@@ -325,13 +312,13 @@ export function directoryPages(services: Services): RouteSpec[] {
         cancel: paths.user(membership.userId),
       });
     }),
-    answer(paths.membershipRoles.pattern, 'directory.manage', 'directory.membership_changed', 'Change the roles a membership gives', async (request, reply) => {
+    answer(paths.membershipRoles.pattern, { permission: 'directory.manage', audit: 'directory.membership_changed', summary: 'Change the roles a membership gives' }, async (request, reply) => {
       const membership = await managedMembership(request);
       const form = formOf(request);
       await directory.changeRoles(actorOf(request), membership.id, { roles: listOf(form.roles), version: form.version });
       return reply.redirectWithNotice(paths.user(membership.userId), `${membership.userName}’s roles in ${membership.teamName} have been changed`);
     }),
-    question(paths.membershipEnd.pattern, 'directory.manage', 'Check before you end a membership', async (request, reply) => {
+    page(paths.membershipEnd.pattern, { permission: 'directory.manage', audit: SHOWS_FORM, summary: 'Check before you end a membership' }, async (request, reply) => {
       const membership = await managedMembership(request);
       return confirm(reply, {
         caption: membership.userName,
@@ -345,7 +332,7 @@ export function directoryPages(services: Services): RouteSpec[] {
         destructive: true,
       });
     }),
-    answer(paths.membershipEnd.pattern, 'directory.manage', 'directory.membership_ended', 'End a membership', async (request, reply) => {
+    answer(paths.membershipEnd.pattern, { permission: 'directory.manage', audit: 'directory.membership_ended', summary: 'End a membership' }, async (request, reply) => {
       const membership = await managedMembership(request);
       await directory.endMembership(actorOf(request), membership.id);
       return reply.redirectWithNotice(paths.user(membership.userId), `${membership.userName} is no longer a member of ${membership.teamName}`);

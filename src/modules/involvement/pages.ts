@@ -1,6 +1,6 @@
+import { page, answer, listOf } from '../../platform/http/page-kit.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PersonAccess } from '../../platform/access/person-access.js';
-import type { Permission } from '../../platform/access/policy.js';
 import type { RouteSpec } from '../../platform/http/route-table.js';
 import { actorOf } from '../../platform/http/request-actor.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
@@ -11,17 +11,9 @@ import { valuesToShow } from '../directory/rules.js';
 import { ADDED_ROLES, DOMAIN_NAMES, LIFE_DOMAINS, ROLE_NAMES } from './rules.js';
 
 type Values = Record<string, unknown>;
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 const VIEWED = { action: 'involvement.viewed' };
 const NAMES = { domain: DOMAIN_NAMES, role: ROLE_NAMES };
-
-const page = (url: string, permission: Permission, summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit: VIEWED, kind: 'page', summary, handler,
-});
-const answer = (url: string, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'POST', url, access: { permission: 'involvement.manage' }, audit: { action }, kind: 'page', summary, handler,
-});
 
 const idsOf = (request: FastifyRequest) => {
   const params = request.params as Values;
@@ -31,8 +23,6 @@ const idsOf = (request: FastifyRequest) => {
   };
 };
 const formOf = (request: FastifyRequest) => (request.body ?? {}) as Values;
-/** Checkboxes send nothing, one value or several. */
-const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? [value] : []);
 /** What the form sends, as the service reads it: the aspects of care as lists. */
 const fromForm = (form: Values) => ({ ...form, domains: listOf(form.domains), leadDomains: listOf(form.leadDomains) });
 /** What a form shows: what was typed before a refusal, else the defaults, with its checkboxes as lists. */
@@ -65,13 +55,13 @@ export function involvementPages(services: Services): RouteSpec[] {
   const render = (reply: FastifyReply, view: string, data: Values) => reply.view(`involvement/views/${view}.njk`, { paths, recordPaths, names: NAMES, ...data });
 
   return [
-    page(paths.agencies.pattern, 'people.view', 'The agencies involved in a person’s care: what each covers, who leads on what, who to ask and how they keep in touch (COORD-6)', async (request, reply) => {
+    page(paths.agencies.pattern, { permission: 'people.view', audit: VIEWED, summary: 'The agencies involved in a person’s care: what each covers, who leads on what, who to ask and how they keep in touch (COORD-6)' }, async (request, reply) => {
       const { personId } = idsOf(request);
       const seen = await involvement.list(actorOf(request), personId);
       return render(reply, 'agencies', { ...seen, record: recordOf(seen.person, seen.access) });
     }),
 
-    page(paths.add.pattern, 'involvement.manage', 'Form to add an agency to a person’s care', async (request, reply) => {
+    page(paths.add.pattern, { permission: 'involvement.manage', audit: VIEWED, summary: 'Form to add an agency to a person’s care' }, async (request, reply) => {
       const { personId } = idsOf(request);
       const offer = await involvement.forAdding(actorOf(request), personId);
       const values = shown(request, { role: 'partner' });
@@ -86,13 +76,13 @@ export function involvementPages(services: Services): RouteSpec[] {
         leadItems: domainItems(values.leadDomains),
       });
     }),
-    answer(paths.add.pattern, 'involvement.started', 'Add an agency to a person’s care, which shares the record with it (COORD-6, CON-1)', async (request, reply) => {
+    answer(paths.add.pattern, { permission: 'involvement.manage', audit: 'involvement.started', summary: 'Add an agency to a person’s care, which shares the record with it (COORD-6, CON-1)' }, async (request, reply) => {
       const { personId } = idsOf(request);
       const added = await involvement.add(actorOf(request), personId, fromForm(formOf(request)));
       return reply.redirectWithNotice(paths.agencies(personId), `${added.agencyName} has been added as ${added.role === 'lead_agency' ? 'the lead agency' : 'a partner agency'}`);
     }),
 
-    page(paths.change.pattern, 'involvement.manage', 'Form to change what an agency covers and leads on, its key contact and how agencies communicate', async (request, reply) => {
+    page(paths.change.pattern, { permission: 'involvement.manage', audit: VIEWED, summary: 'Form to change what an agency covers and leads on, its key contact and how agencies communicate' }, async (request, reply) => {
       const { personId, involvementId } = idsOf(request);
       const current = await involvement.forChanging(actorOf(request), personId, involvementId, 'change');
       const values = showSavedIfChanged(request, current.values);
@@ -104,18 +94,18 @@ export function involvementPages(services: Services): RouteSpec[] {
         leadItems: domainItems(values.leadDomains),
       });
     }),
-    answer(paths.change.pattern, 'involvement.changed', 'Change what an agency covers and leads on, its key contact and how agencies communicate (COORD-6)', async (request, reply) => {
+    answer(paths.change.pattern, { permission: 'involvement.manage', audit: 'involvement.changed', summary: 'Change what an agency covers and leads on, its key contact and how agencies communicate (COORD-6)' }, async (request, reply) => {
       const { personId, involvementId } = idsOf(request);
       const changed = await involvement.change(actorOf(request), personId, involvementId, fromForm(formOf(request)));
       return reply.redirectWithNotice(paths.agencies(personId), `${changed.agencyName}’s involvement has been updated`);
     }),
 
-    page(paths.end.pattern, 'involvement.manage', 'Form to end an agency’s involvement in a person’s care', async (request, reply) => {
+    page(paths.end.pattern, { permission: 'involvement.manage', audit: VIEWED, summary: 'Form to end an agency’s involvement in a person’s care' }, async (request, reply) => {
       const { personId, involvementId } = idsOf(request);
       const current = await involvement.forChanging(actorOf(request), personId, involvementId, 'end');
       return render(reply, 'end', { ...current, record: recordOf(current.person, current.access), values: showSavedIfChanged(request, { version: current.values.version }) });
     }),
-    answer(paths.end.pattern, 'involvement.ended', 'End an agency’s involvement in a person’s care; its access ends with it', async (request, reply) => {
+    answer(paths.end.pattern, { permission: 'involvement.manage', audit: 'involvement.ended', summary: 'End an agency’s involvement in a person’s care; its access ends with it' }, async (request, reply) => {
       const { personId, involvementId } = idsOf(request);
       const { involvement: ended, stillHasAccess } = await involvement.end(actorOf(request), personId, involvementId, formOf(request));
       const notice = `${ended.agencyName}’s involvement has ended`;

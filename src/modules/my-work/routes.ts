@@ -1,3 +1,4 @@
+import { listOf } from '../../platform/http/page-kit.js';
 import { z } from 'zod';
 import { hasPermission } from '../../platform/access/decide.js';
 import type { Actor } from '../../platform/access/actor.js';
@@ -59,8 +60,6 @@ const HOME = 'my-work/views/home.njk';
 /** Sorts rows with no deadline after every real one (the year 2286). */
 const NO_DEADLINE = 9_999_999_999_999;
 
-/** Checkboxes send nothing, one value or several: always a list of strings. */
-const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? [value] : []);
 
 function filterUrl(filter: { kind: readonly string[]; urgency: readonly string[] }) {
   const query = new URLSearchParams();

@@ -1,6 +1,6 @@
+import { page, answer } from '../../platform/http/page-kit.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access/decide.js';
-import type { Permission } from '../../platform/access/policy.js';
 import { ROLE_NAMES } from '../../platform/access/policy.js';
 import { CATEGORY_NAMES, INFORMATION_CATEGORIES } from '../../platform/access/sharing-terms.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
@@ -9,24 +9,14 @@ import { actorOf } from '../../platform/http/request-actor.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { refuse } from '../people/api.js';
-import { dateFields, dateItems, readDateInput } from '../people/pages.js';
+import { dateFields, dateItems, readDateInput, STAND_IN_DATE } from '../../platform/http/date-input.js';
 import { recordPaths } from '../people/paths.js';
 import { linkedPaths, notesPaths as paths } from './paths.js';
 import { noteSchema, TEXT_MAX, TITLE_MAX } from './rules.js';
 import type { NoteShown, RecordHeading } from './service.js';
 
 type Values = Record<string, unknown>;
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
-const page = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
-const answer = (url: string, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'POST', url, access: { permission: 'notes.record' }, audit: { action }, kind: 'page', summary, handler,
-});
-
-/** A date the rules accept, put in while the real one is refused so the other fields can still be checked. */
-const STAND_IN_DATE = '2000-01-01';
 const HAPPENED_ON = 'happenedOn';
 
 const NAMES = { category: CATEGORY_NAMES, role: ROLE_NAMES };
@@ -59,7 +49,7 @@ export function notesPages(services: Services): RouteSpec[] {
   };
 
   return [
-    page(paths.notes.pattern, 'people.view', 'notes.viewed', 'The notes on a person’s record that your agency may see, newest first, optionally of one kind (NOTE-1, CON-2)', async (request, reply) => {
+    page(paths.notes.pattern, { permission: 'people.view', audit: 'notes.viewed', summary: 'The notes on a person’s record that your agency may see, newest first, optionally of one kind (NOTE-1, CON-2)' }, async (request, reply) => {
       const actor = actorOf(request);
       const category = (request.query as Values).category;
       const listed = await notes.list(actor, personIdOf(request), { category: typeof category === 'string' ? category : null });
@@ -70,21 +60,21 @@ export function notesPages(services: Services): RouteSpec[] {
         canRecord: hasPermission(actor, 'notes.record'),
       });
     }),
-    page(paths.noteNew.pattern, 'notes.record', 'person.viewed', 'Form to write a note on a person’s record', async (request, reply) => {
+    page(paths.noteNew.pattern, { permission: 'notes.record', audit: 'person.viewed', summary: 'Form to write a note on a person’s record' }, async (request, reply) => {
       const { record } = await notes.forNewNote(actorOf(request), personIdOf(request));
       return render(reply, 'note-form', record, { ...formData(request, {}), action: paths.noteNew(record.id) });
     }),
-    answer(paths.noteNew.pattern, 'note.recorded', 'Write a note on a person’s record, owned by your agency (NOTE-1)', async (request, reply) => {
+    answer(paths.noteNew.pattern, { permission: 'notes.record', audit: 'note.recorded', summary: 'Write a note on a person’s record, owned by your agency (NOTE-1)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const note = await notes.record(actorOf(request), personId, noteFrom(request));
       return reply.redirectWithNotice(paths.note(personId, note.id), 'Your note has been added');
     }),
-    page(paths.correction.pattern, 'notes.record', 'notes.viewed', 'Form to correct a note your agency wrote: the correction is a new note linked to it (NOTE-2)', async (request, reply) => {
+    page(paths.correction.pattern, { permission: 'notes.record', audit: 'notes.viewed', summary: 'Form to correct a note your agency wrote: the correction is a new note linked to it (NOTE-2)' }, async (request, reply) => {
       const { record, note } = await notes.forCorrection(actorOf(request), personIdOf(request), noteIdOf(request));
       const defaults = { category: note.category, title: note.title, text: note.text, ...dateFields(HAPPENED_ON, note.happenedOn) };
       return render(reply, 'correction-form', record, { ...formData(request, defaults), note, action: paths.correction(record.id, note.id) });
     }),
-    answer(paths.correction.pattern, 'note.corrected', 'Correct a note your agency wrote; the original stays readable, marked as corrected (NOTE-2)', async (request, reply) => {
+    answer(paths.correction.pattern, { permission: 'notes.record', audit: 'note.corrected', summary: 'Correct a note your agency wrote; the original stays readable, marked as corrected (NOTE-2)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const correction = await notes.correct(actorOf(request), personId, noteIdOf(request), noteFrom(request));
       return reply.redirectWithNotice(paths.note(personId, correction.id), 'The note has been corrected');

@@ -1,6 +1,7 @@
+import { page, answer } from '../../platform/http/page-kit.js';
+import { dateFields, dateItems, readDateInput, STAND_IN_DATE } from '../../platform/http/date-input.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access/decide.js';
-import type { Permission } from '../../platform/access/policy.js';
 import type { InvolvementRole } from '../../platform/access/schema.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
 import { DomainError, type FieldError } from '../../platform/errors.js';
@@ -18,15 +19,7 @@ const SEARCHED = { action: 'person.searched' };
 const VIEWED = { action: 'person.viewed' };
 const SHOWS_FORM = { none: 'shows an empty form; nothing is read or changed until it is sent' };
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 type Values = Record<string, unknown>;
-
-const page = (url: string, permission: Permission, audit: RouteSpec['audit'], summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit, kind: 'page', summary, handler,
-});
-const answer = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'POST', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
 
 /** Words for the codes the service answers with, shown on every page. */
 const NAMES = {
@@ -49,61 +42,6 @@ const linkedPersonOf = (request: FastifyRequest) => {
 const formOf = (request: FastifyRequest) => (request.body ?? {}) as Values;
 const textOf = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 const fullName = (p: { givenName: string; middleNames?: string | null; familyName: string }) => [p.givenName, p.middleNames, p.familyName].filter(Boolean).join(' ');
-
-// ---- The GOV.UK date input: three fields in the form, one YYYY-MM-DD for the service -------------
-
-const DATE_PARTS = ['day', 'month', 'year'] as const;
-type DatePart = (typeof DATE_PARTS)[number];
-type DateRead = { value: string | null } | { problem: FieldError; parts: DatePart[] };
-
-/** Any date the rules accept, put in while the real one is refused so the other fields can still be checked. */
-const STAND_IN_DATE = '2000-01-01';
-
-const listed = (parts: readonly string[]) => (parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]!);
-const twoDigits = (n: number) => String(n).padStart(2, '0');
-
-/**
- * The date a GOV.UK date input holds: YYYY-MM-DD, null when all three fields are blank, or what is
- * wrong in the Design System's words ("Date of birth must include a month") and which fields to mark.
- * Whether the date is in the past is the service's rule, not this.
- */
-export function readDateInput(form: Values, field: string, label: string): DateRead {
-  const parts = { day: textOf(form[`${field}-day`]), month: textOf(form[`${field}-month`]), year: textOf(form[`${field}-year`]) };
-  const problem = (message: string, wrong: DatePart[]): DateRead => ({ problem: { field, message }, parts: wrong });
-  const missing = DATE_PARTS.filter((part) => parts[part] === '');
-  if (missing.length === DATE_PARTS.length) return { value: null };
-  if (missing.length) return problem(`${label} must include a ${listed(missing)}`, missing);
-  const notNumbers = DATE_PARTS.filter((part) => !/^\d+$/.test(parts[part]));
-  if (notNumbers.length) return problem(`${label} must be a real date`, notNumbers);
-  if (parts.year.length !== 4) return problem('Year must include 4 numbers', ['year']);
-  const [day, month, year] = [Number(parts.day), Number(parts.month), Number(parts.year)];
-  if (month < 1 || month > 12) return problem(`${label} must be a real date`, ['month']);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (day < 1 || date.getUTCMonth() !== month - 1) return problem(`${label} must be a real date`, ['day']);
-  return { value: `${parts.year}-${twoDigits(month)}-${twoDigits(day)}` };
-}
-
-/** The three fields for `govukDateInput`, marking those at fault; the first at fault takes the field's id, where the error summary links. */
-export function dateItems(field: string, values: Values, errors: FieldError[] | undefined) {
-  const faulted = errors?.some((e) => e.field === field);
-  const read = readDateInput(values, field, '');
-  const wrong: readonly DatePart[] = !faulted ? [] : 'parts' in read ? read.parts : DATE_PARTS;
-  const first = wrong[0] ?? 'day';
-  return DATE_PARTS.map((part) => ({
-    id: part === first ? field : `${field}-${part}`,
-    name: part,
-    label: part[0]!.toUpperCase() + part.slice(1),
-    value: textOf(values[`${field}-${part}`]),
-    classes: `govuk-input--width-${part === 'year' ? 4 : 2}${wrong.includes(part) ? ' govuk-input--error' : ''}`,
-  }));
-}
-
-/** A stored YYYY-MM-DD as the date input's three fields. */
-export function dateFields(field: string, value: string | null | undefined): Values {
-  if (!value) return {};
-  const [year, month, day] = value.split('-');
-  return { [`${field}-day`]: String(Number(day)), [`${field}-month`]: String(Number(month)), [`${field}-year`]: year };
-}
 
 const problemsIn = (...reads: ({ problem: FieldError } | object)[]): FieldError[] => reads.flatMap((read) => ('problem' in read ? [read.problem as FieldError] : []));
 
@@ -140,7 +78,7 @@ export function peoplePages(services: Services): RouteSpec[] {
   }
 
   return [
-    page(paths.search.pattern, 'people.search', SEARCHED, 'Is this person already known? Search by name, date of birth, NHS number and postcode (REF-8)', async (request, reply) => {
+    page(paths.search.pattern, { permission: 'people.search', audit: SEARCHED, summary: 'Is this person already known? Search by name, date of birth, NHS number and postcode (REF-8)' }, async (request, reply) => {
       const query = request.query as Values;
       // People the actor cannot open are offered emergency access when their role allows it (access-review module).
       const canBreakGlass = hasPermission(actorOf(request), 'records.break_glass');
@@ -163,7 +101,7 @@ export function peoplePages(services: Services): RouteSpec[] {
     }),
 
     // ---- The record ---------------------------------------------------------------------------
-    page(paths.person.pattern, 'people.view', VIEWED, 'A person’s record: identity, contacts, children, agencies involved and cases (REC-1, REC-3)', async (request, reply) => {
+    page(paths.person.pattern, { permission: 'people.view', audit: VIEWED, summary: 'A person’s record: identity, contacts, children, agencies involved and cases (REC-1, REC-3)' }, async (request, reply) => {
       const actor = actorOf(request);
       const record = await people.get(actor, personIdOf(request));
       const { person } = record;
@@ -184,11 +122,11 @@ export function peoplePages(services: Services): RouteSpec[] {
         record: { id: person.id, name: fullName(person), via: record.access.via, expiresAt: record.access.level === 'record' ? (record.access.expiresAt ?? null) : null },
       });
     }),
-    page(paths.personEdit.pattern, 'people.record', VIEWED, 'Form to change a person’s details', async (request, reply) => {
+    page(paths.personEdit.pattern, { permission: 'people.record', audit: VIEWED, summary: 'Form to change a person’s details' }, async (request, reply) => {
       const person = await people.getForChange(actorOf(request), personIdOf(request));
       return formPage(request, reply, 'person-form', { person, name: fullName(person) }, { ...person, ...dateFields('dateOfBirth', person.dateOfBirth) }, 'dateOfBirth');
     }),
-    answer(paths.personEdit.pattern, 'people.record', 'person.updated', 'Change a person’s details (refused if someone else changed them first)', async (request, reply) => {
+    answer(paths.personEdit.pattern, { permission: 'people.record', audit: 'person.updated', summary: 'Change a person’s details (refused if someone else changed them first)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const form = formOf(request);
       const dateOfBirth = readDateInput(form, 'dateOfBirth', 'Date of birth');
@@ -199,11 +137,11 @@ export function peoplePages(services: Services): RouteSpec[] {
       const updated = await people.update(actorOf(request), personId, { ...form, dateOfBirth: dateOfBirth.value }, version.version);
       return reply.redirectWithNotice(paths.person(personId), `${fullName(updated)}’s details have been updated`);
     }),
-    page(paths.childNew.pattern, 'people.record', VIEWED, 'Form to record a dependent child or a child with significant contact (REC-3)', async (request, reply) => {
+    page(paths.childNew.pattern, { permission: 'people.record', audit: VIEWED, summary: 'Form to record a dependent child or a child with significant contact (REC-3)' }, async (request, reply) => {
       const person = await people.getForChange(actorOf(request), personIdOf(request));
       return formPage(request, reply, 'child-form', { person, name: fullName(person) }, {}, 'childDateOfBirth');
     }),
-    answer(paths.childNew.pattern, 'people.record', 'person.child_recorded', 'Record a dependent child or a child with significant contact (REC-3)', async (request, reply) => {
+    answer(paths.childNew.pattern, { permission: 'people.record', audit: 'person.child_recorded', summary: 'Record a dependent child or a child with significant contact (REC-3)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const form = formOf(request);
       const dateOfBirth = readDateInput(form, 'childDateOfBirth', 'The child’s date of birth');
@@ -211,31 +149,31 @@ export function peoplePages(services: Services): RouteSpec[] {
       const child = await people.addChild(actorOf(request), personId, { ...form, childDateOfBirth: dateOfBirth.value });
       return reply.redirectWithNotice(paths.person(personId), `${child.childName} has been recorded`);
     }),
-    page(paths.aliasNew.pattern, 'people.record', VIEWED, 'Form to record another name a person is or was known by', async (request, reply) => {
+    page(paths.aliasNew.pattern, { permission: 'people.record', audit: VIEWED, summary: 'Form to record another name a person is or was known by' }, async (request, reply) => {
       const person = await people.getForChange(actorOf(request), personIdOf(request));
       return formPage(request, reply, 'alias-form', { person, name: fullName(person) }, {});
     }),
-    answer(paths.aliasNew.pattern, 'people.record', 'person.alias_added', 'Record another name a person is or was known by', async (request, reply) => {
+    answer(paths.aliasNew.pattern, { permission: 'people.record', audit: 'person.alias_added', summary: 'Record another name a person is or was known by' }, async (request, reply) => {
       const personId = personIdOf(request);
       const alias = await people.addAlias(actorOf(request), personId, formOf(request));
       return reply.redirectWithNotice(paths.person(personId), `${alias.givenName} ${alias.familyName} has been added as another name`);
     }),
 
     // ---- Inquiries (REC-4) ---------------------------------------------------------------------
-    page(paths.inquiries.pattern, 'people.search', INQUIRY_LOG, 'Your agency’s inquiries about whether a person or family is known, newest first (REC-4)', async (request, reply) => {
+    page(paths.inquiries.pattern, { permission: 'people.search', audit: INQUIRY_LOG, summary: 'Your agency’s inquiries about whether a person or family is known, newest first (REC-4)' }, async (request, reply) => {
       const inquiries = await people.inquiries(actorOf(request));
       const names = await services.directory.namesFor({ userIds: inquiries.map((i) => i.recordedBy), teamIds: inquiries.map((i) => i.recordedByTeam) });
       return render(reply, 'inquiries', {
         inquiries: inquiries.map((i) => ({ ...i, recordedByName: names.users.get(i.recordedBy)?.name ?? 'Unknown', recordedByTeamName: names.teams.get(i.recordedByTeam)?.name ?? null })),
       });
     }),
-    page(paths.inquiryNew.pattern, 'people.record', SHOWS_FORM, 'Form to record an inquiry without opening a case (REC-4)', async (request, reply) => {
+    page(paths.inquiryNew.pattern, { permission: 'people.record', audit: SHOWS_FORM, summary: 'Form to record an inquiry without opening a case (REC-4)' }, async (request, reply) => {
       const query = request.query as Values;
       const personId = linkedPersonOf(request);
       // What the inquiry is about may come filled in from a search result; nothing is read here.
       return formPage(request, reply, 'inquiry-form', { action: personId ? paths.inquiryAbout(personId, '') : paths.inquiryNew(), linked: personId !== null }, { about: textOf(query.about) });
     }),
-    answer(paths.inquiryNew.pattern, 'people.record', 'inquiry.recorded', 'Record an inquiry without opening a case (REC-4)', async (request, reply) => {
+    answer(paths.inquiryNew.pattern, { permission: 'people.record', audit: 'inquiry.recorded', summary: 'Record an inquiry without opening a case (REC-4)' }, async (request, reply) => {
       await people.recordInquiry(actorOf(request), formOf(request), linkedPersonOf(request));
       return reply.redirectWithNotice(paths.inquiries(), 'The inquiry has been recorded');
     }),

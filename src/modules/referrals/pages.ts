@@ -1,6 +1,6 @@
+import { page, answer, listOf } from '../../platform/http/page-kit.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/access/actor.js';
-import type { Permission } from '../../platform/access/policy.js';
 import { hasPermission } from '../../platform/access/decide.js';
 import { urgencyOf } from '../../platform/clocks/obligation-rules.js';
 import { DomainError, notFound, type FieldError } from '../../platform/errors.js';
@@ -75,8 +75,6 @@ const STEP_PAGES: { step: StepName; path: StepPath; button: string; when: (row: 
 
 type Form = Record<string, unknown>;
 const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
-/** Checkboxes send nothing, one value or several: always a list. */
-const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : []);
 /** A text area with one entry a line. */
 const linesOf = (value: unknown) => (textOf(value) ?? '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
 
@@ -182,7 +180,6 @@ const typedList = (request: FastifyRequest, name: string, otherwise: string[]) =
 
 // ---- Plumbing ----
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 type Seen = Awaited<ReturnType<Services['referrals']['get']>>;
 type Receiving = Extract<Seen, { contacts: unknown }>;
 
@@ -190,13 +187,6 @@ const VIEWED = { action: 'referral.viewed' };
 const formOf = (request: FastifyRequest) => (request.body ?? {}) as Form;
 const render = (reply: FastifyReply, view: string, data: Record<string, unknown>) =>
   reply.view(`referrals/views/${view}.njk`, { paths, peopleLinks, labels: LABELS, options: OPTIONS, ...data });
-
-const page = (url: string, permission: Permission, summary: string, handler: Handler, audit: RouteSpec['audit'] = VIEWED): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit, kind: 'page', summary, handler,
-});
-const post = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'POST', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
 
 /** The receiving team's view of a referral; anyone else is told it does not exist. */
 function receiving(seen: Seen): Receiving {
@@ -262,11 +252,11 @@ export function referralPages(services: Services): RouteSpec[] {
   ): RouteSpec[] {
     const { permission, action, run } = STEPS[step];
     return [
-      page(path.pattern, permission, `Form: ${summary}`, async (request, reply) => {
+      page(path.pattern, { permission: permission, audit: VIEWED, summary: `Form: ${summary}` }, async (request, reply) => {
         const seen = await open(request, need);
         return render(reply, step.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), { seen, row: seen.referral, action: path(seen.referral.id), cancel: paths.referral(seen.referral.id), ...(await extra(request, seen)) });
       }),
-      post(path.pattern, permission, action, summary, async (request, reply) => {
+      answer(path.pattern, { permission: permission, audit: action, summary: summary }, async (request, reply) => {
         const command = commandOf(request);
         const done = await run(services, actorOf(request), command, stepInputFromForm(step, formOf(request)));
         return reply.redirectWithNotice(paths.referral(command.referralId), notice(done.referral));
@@ -278,7 +268,7 @@ export function referralPages(services: Services): RouteSpec[] {
 
   return [
     // ---- Intake (REF-1, REF-8) ----
-    page(paths.intake.pattern, 'referrals.make', 'Form to record a referral', async (request, reply) => {
+    page(paths.intake.pattern, { permission: 'referrals.make', audit: { action: 'referral.person_viewed' }, summary: 'Form to record a referral' }, async (request, reply) => {
       const actor = actorOf(request);
       const query = request.query as Record<string, unknown>;
       // Only a person the referrer may open, or whom their search just showed them; anyone else answers as a missing person.
@@ -287,8 +277,8 @@ export function referralPages(services: Services): RouteSpec[] {
       const groups = [...new Set(teams.map((t) => t.agencyName))].map((agencyName) => ({ agencyName, teams: teams.filter((t) => t.agencyName === agencyName) }));
       const duplicate = (request.flash?.errors ?? []).some((e) => e.field === 'person') || request.flash?.values?.confirmedNewPerson === 'yes';
       return render(reply, 'intake', { person, groups, duplicate, action: person ? paths.intakeFor(person.id) : paths.intake(), risks: rules.RISKS.map((key) => ({ key, name: LABELS.risks[key] })) });
-    }, { action: 'referral.person_viewed' }),
-    post(paths.intake.pattern, 'referrals.make', 'referral.received', 'Record a referral', async (request, reply) => {
+    }),
+    answer(paths.intake.pattern, { permission: 'referrals.make', audit: 'referral.received', summary: 'Record a referral' }, async (request, reply) => {
       const actor = actorOf(request);
       const form = formOf(request);
       const teams = await referrals.receivingTeams(actor);
@@ -298,13 +288,13 @@ export function referralPages(services: Services): RouteSpec[] {
     }),
 
     // ---- The referrer's side of the closed loop (REF-6) ----
-    page(paths.made.pattern, 'referrals.make', 'Referrals your agency made, with their status', async (request, reply) => {
+    page(paths.made.pattern, { permission: 'referrals.make', audit: { action: 'referral.made_viewed' }, summary: 'Referrals your agency made, with their status' }, async (request, reply) => {
       const made = await referrals.referralsMade(actorOf(request));
       const names = await teamNames(made.map((r) => r.receivingTeamId), made.map((r) => r.receivingAgencyId));
       return render(reply, 'made', { made, names });
-    }, { action: 'referral.made_viewed' }),
+    }),
 
-    page(paths.referral.pattern, 'referrals.make', 'A referral: the whole of it for the receiving team, its status for the referrer', referralPage),
+    page(paths.referral.pattern, { permission: 'referrals.make', audit: VIEWED, summary: 'A referral: the whole of it for the receiving team, its status for the referrer' }, referralPage),
 
     // ---- Steps ----
     ...stepRoutes('requestInformation', paths.requestInformation, 'Ask the referrer for what is missing (REF-2)', () => 'The request for information has been sent', async (request, seen) => ({

@@ -1,14 +1,14 @@
+import { page, answer, listOf } from '../../platform/http/page-kit.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../platform/access/actor.js';
 import { hasPermission } from '../../platform/access/decide.js';
-import type { Permission } from '../../platform/access/policy.js';
 import { CATEGORY_NAMES, INFORMATION_CATEGORIES, LAWFUL_BASIS_NAMES, PURPOSE_NAMES } from '../../platform/access/sharing-terms.js';
 import type { RouteSpec } from '../../platform/http/route-table.js';
 import { actorOf } from '../../platform/http/request-actor.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { AGENCY_TYPE_NAMES } from '../directory/rules.js';
-import { dateItems, readDateInput } from '../people/pages.js';
+import { dateItems, readDateInput } from '../../platform/http/date-input.js';
 import { recordPaths } from '../people/paths.js';
 import { sharingPaths as paths } from './paths.js';
 import {
@@ -22,15 +22,8 @@ import {
 } from './rules.js';
 
 type Values = Record<string, unknown>;
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 const VIEWED = { action: 'sharing.viewed' };
-const page = (url: string, permission: Permission, summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit: VIEWED, kind: 'page', summary, handler,
-});
-const answer = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'POST', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
 
 // ---- Words -----------------------------------------------------------------------------------
 
@@ -65,8 +58,6 @@ const params = (request: FastifyRequest) => request.params as Values;
 const personIdOf = (request: FastifyRequest) => referenceOrNotFound(params(request).personId, 'PEOPLE.NOT_FOUND');
 const idOf = (request: FastifyRequest, name: string, code: string) => referenceOrNotFound(params(request)[name], code);
 const formOf = (request: FastifyRequest) => (request.body ?? {}) as Values;
-/** Checkboxes send nothing, one value or several: always a list. */
-const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : []);
 
 /** The form with its checkbox groups as lists and its date inputs as YYYY-MM-DD, and what was wrong with those dates. */
 function readForm(form: Values, lists: readonly string[], dates: readonly (readonly [field: string, label: string])[]): { input: Values; problems: Problem[] } {
@@ -120,7 +111,7 @@ export function sharingPages(services: Services): RouteSpec[] {
   const fields = (dates: readonly (readonly [string, string])[]) => dates.map(([field]) => field);
 
   return [
-    page(paths.sharing.pattern, 'people.view', 'Consent and sharing on a person’s record: consent decisions and their history, what refusal rules out, restrictions and sharing without consent (CON-1, CON-3, CON-4, CON-5)', async (request, reply) => {
+    page(paths.sharing.pattern, { permission: 'people.view', audit: VIEWED, summary: 'Consent and sharing on a person’s record: consent decisions and their history, what refusal rules out, restrictions and sharing without consent (CON-1, CON-3, CON-4, CON-5)' }, async (request, reply) => {
       const actor = actorOf(request);
       const seen = await sharing.overview(actor, personIdOf(request));
       return render(reply, 'sharing', {
@@ -133,21 +124,21 @@ export function sharingPages(services: Services): RouteSpec[] {
     }),
 
     // ---- Consent ---------------------------------------------------------------------------------
-    page(paths.consentNew.pattern, 'sharing.record', 'Form to record a consent decision: given or refused, with whom, what, for what, how and when (CON-1, CON-5)', async (request, reply) => {
+    page(paths.consentNew.pattern, { permission: 'sharing.record', audit: VIEWED, summary: 'Form to record a consent decision: given or refused, with whom, what, for what, how and when (CON-1, CON-5)' }, async (request, reply) => {
       const { person, agencies } = await sharing.formFor(actorOf(request), personIdOf(request), 'sharing.record', 'consent');
       return formPage(request, reply, 'consent-form', CONSENT.lists, fields(CONSENT.dates), { person, agencyOptions: agencyItems(agencies) });
     }),
-    answer(paths.consentNew.pattern, 'sharing.record', 'consent.recorded', 'Record a consent decision (CON-1); a refusal with what it rules out (CON-5)', async (request, reply) => {
+    answer(paths.consentNew.pattern, { permission: 'sharing.record', audit: 'consent.recorded', summary: 'Record a consent decision (CON-1); a refusal with what it rules out (CON-5)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const { input, problems } = readForm(formOf(request), CONSENT.lists, CONSENT.dates);
       const row = await sharing.recordConsent(actorOf(request), personId, input, problems);
       return reply.redirectWithNotice(paths.sharing(personId), row.decision === 'given' ? 'Consent has been recorded' : 'The refusal of consent has been recorded');
     }),
-    page(paths.withdraw.pattern, 'sharing.record', 'Form to record that the person withdrew their consent (CON-1)', async (request, reply) => {
+    page(paths.withdraw.pattern, { permission: 'sharing.record', audit: VIEWED, summary: 'Form to record that the person withdrew their consent (CON-1)' }, async (request, reply) => {
       const { person, consent } = await sharing.withdrawalForm(actorOf(request), personIdOf(request), idOf(request, 'consentId', 'SHARING.CONSENT_NOT_FOUND'));
       return formPage(request, reply, 'withdraw-form', [], fields(WITHDRAWAL.dates), { person, consent });
     }),
-    answer(paths.withdraw.pattern, 'sharing.record', 'consent.withdrawn', 'Record that the person withdrew their consent; nothing more is shared under it from the next request (CON-1)', async (request, reply) => {
+    answer(paths.withdraw.pattern, { permission: 'sharing.record', audit: 'consent.withdrawn', summary: 'Record that the person withdrew their consent; nothing more is shared under it from the next request (CON-1)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const { input, problems } = readForm(formOf(request), [], WITHDRAWAL.dates);
       await sharing.withdrawConsent(actorOf(request), personId, idOf(request, 'consentId', 'SHARING.CONSENT_NOT_FOUND'), input, problems);
@@ -155,7 +146,7 @@ export function sharingPages(services: Services): RouteSpec[] {
     }),
 
     // ---- Restrictions ------------------------------------------------------------------------------
-    page(paths.restrictionNew.pattern, 'sharing.record', 'Form to record that the person asked for an entry, or categories of information, not to be shared with particular parties (CON-3)', async (request, reply) => {
+    page(paths.restrictionNew.pattern, { permission: 'sharing.record', audit: VIEWED, summary: 'Form to record that the person asked for an entry, or categories of information, not to be shared with particular parties (CON-3)' }, async (request, reply) => {
       const { person, agencies } = await sharing.formFor(actorOf(request), personIdOf(request), 'sharing.record', 'restriction');
       const query = request.query as Values;
       const entry = typeof query.entryType === 'string' && typeof query.entryId === 'string' ? { type: query.entryType, id: query.entryId } : null;
@@ -166,39 +157,39 @@ export function sharingPages(services: Services): RouteSpec[] {
         agencyOptions: agencyItems(agencies),
       });
     }),
-    answer(paths.restrictionNew.pattern, 'sharing.record', 'restriction.recorded', 'Record a restriction on sharing an entry or categories of information (CON-3)', async (request, reply) => {
+    answer(paths.restrictionNew.pattern, { permission: 'sharing.record', audit: 'restriction.recorded', summary: 'Record a restriction on sharing an entry or categories of information (CON-3)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const { input } = readForm(formOf(request), RESTRICTION.lists, []);
       await sharing.recordRestriction(actorOf(request), personId, input);
       return reply.redirectWithNotice(paths.sharing(personId), 'The restriction has been recorded. The parties named no longer see what it covers.');
     }),
-    page(paths.lift.pattern, 'sharing.record', 'Form to lift a restriction your agency recorded (CON-3)', async (request, reply) => {
+    page(paths.lift.pattern, { permission: 'sharing.record', audit: VIEWED, summary: 'Form to lift a restriction your agency recorded (CON-3)' }, async (request, reply) => {
       const seen = await sharing.liftForm(actorOf(request), personIdOf(request), idOf(request, 'restrictionId', 'SHARING.RESTRICTION_NOT_FOUND'));
       return formPage(request, reply, 'lift-form', [], [], seen);
     }),
-    answer(paths.lift.pattern, 'sharing.record', 'restriction.lifted', 'Lift a restriction your agency recorded, with the reason (CON-3)', async (request, reply) => {
+    answer(paths.lift.pattern, { permission: 'sharing.record', audit: 'restriction.lifted', summary: 'Lift a restriction your agency recorded, with the reason (CON-3)' }, async (request, reply) => {
       const personId = personIdOf(request);
       await sharing.liftRestriction(actorOf(request), personId, idOf(request, 'restrictionId', 'SHARING.RESTRICTION_NOT_FOUND'), formOf(request));
       return reply.redirectWithNotice(paths.sharing(personId), 'The restriction has been lifted');
     }),
 
     // ---- Sharing without consent -------------------------------------------------------------------
-    page(paths.exceptionNew.pattern, 'sharing.exception', 'Form to decide to share without consent under a lawful exception, with the decision-support checklist (CON-4)', async (request, reply) => {
+    page(paths.exceptionNew.pattern, { permission: 'sharing.exception', audit: VIEWED, summary: 'Form to decide to share without consent under a lawful exception, with the decision-support checklist (CON-4)' }, async (request, reply) => {
       const actor: Actor = actorOf(request);
       const { person, agencies } = await sharing.formFor(actor, personIdOf(request), 'sharing.exception', 'exception');
       return formPage(request, reply, 'exception-form', EXCEPTION.lists, fields(EXCEPTION.dates), { person, agencyOptions: agencyItems(agencies, actor.agencyId) });
     }),
-    answer(paths.exceptionNew.pattern, 'sharing.exception', 'exception.recorded', 'Record a decision to share without consent: lawful basis, justification, scope, recipients and review (CON-4)', async (request, reply) => {
+    answer(paths.exceptionNew.pattern, { permission: 'sharing.exception', audit: 'exception.recorded', summary: 'Record a decision to share without consent: lawful basis, justification, scope, recipients and review (CON-4)' }, async (request, reply) => {
       const personId = personIdOf(request);
       const { input, problems } = readForm(formOf(request), EXCEPTION.lists, EXCEPTION.dates);
       await sharing.recordException(actorOf(request), personId, input, problems);
       return reply.redirectWithNotice(paths.sharing(personId), 'The decision to share without consent has been recorded');
     }),
-    page(paths.endException.pattern, 'sharing.exception', 'Form to end sharing without consent that your agency decided (CON-4)', async (request, reply) => {
+    page(paths.endException.pattern, { permission: 'sharing.exception', audit: VIEWED, summary: 'Form to end sharing without consent that your agency decided (CON-4)' }, async (request, reply) => {
       const seen = await sharing.endForm(actorOf(request), personIdOf(request), idOf(request, 'exceptionId', 'SHARING.EXCEPTION_NOT_FOUND'));
       return formPage(request, reply, 'end-exception-form', [], [], seen);
     }),
-    answer(paths.endException.pattern, 'sharing.exception', 'exception.ended', 'End sharing without consent that your agency decided, with the reason (CON-4)', async (request, reply) => {
+    answer(paths.endException.pattern, { permission: 'sharing.exception', audit: 'exception.ended', summary: 'End sharing without consent that your agency decided, with the reason (CON-4)' }, async (request, reply) => {
       const personId = personIdOf(request);
       await sharing.endException(actorOf(request), personId, idOf(request, 'exceptionId', 'SHARING.EXCEPTION_NOT_FOUND'), formOf(request));
       return reply.redirectWithNotice(paths.sharing(personId), 'Sharing without consent has ended');
