@@ -7,7 +7,7 @@ import { decideItemAccess, decidePersonAccess, type PersonAccess } from '../../p
 import { hasPermission } from '../../platform/access/decide.js';
 import { canSeeRecord } from '../../platform/access/person-filter.js';
 import { eventsOfUserAboutPerson } from '../../platform/audit/reads.js';
-import type { AuditTrail, RecordEvent } from '../../platform/audit/trail.js';
+import { AuditTrail, type RecordEvent } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import { londonDate } from '../../platform/clocks/working-days.js';
 import { runTransaction, type Database, type Queryable } from '../../platform/db/database.js';
@@ -95,11 +95,14 @@ export class PeopleService {
       sql` union all `,
     );
     this.readDescribed = factsReader(described);
+    this.readDescribedRecording = factsReader(described, AuditTrail.recordingWith);
     this.readRecord = factsReader(sql`${store.recordAlongside} union all ${described}`);
   }
 
   private readonly readPerson = factsReader(store.personAlongside);
   private readonly readDescribed: ReturnType<typeof factsReader>;
+  /** readDescribed, writing the events of the search that found the people in the same statement. */
+  private readonly readDescribedRecording: ReturnType<typeof factsReader>;
   private readonly readRecord: ReturnType<typeof factsReader>;
 
   /** Each person's name, read with the access facts when a record is opened (see recordOpener). */
@@ -124,15 +127,23 @@ export class PeopleService {
     const at = momentOf(this.clock);
     const among: store.SearchAmong = purpose === 'known_check' ? store.EVERYONE : { kind: 'related', agencyId: actor.agencyId, userId: actor.userId, today: at.today, now: at.now };
     const shownAs = purpose === 'known_check' ? 'person.known_check' : 'person.search_result';
-    // A search writes nothing but its record, so it runs with no transaction around it.
+    // A search writes nothing but its record, so it runs with no transaction around it; the people it
+    // found are described, and the search and each person shown recorded, in one statement.
+    const who = auditActorOf(actor);
     return this.audit.read(
-      auditActorOf(actor),
-      async (tx, record) => {
+      who,
+      async (tx) => {
         const candidates = await store.findCandidates(tx, searchCriteria(criteria), 20, among);
-        const { results } = await this.describe(tx, actor, candidates, criteria);
-        record({ action: 'person.searched', details: { criteria, purpose, results: results.length } });
-        for (const result of results) record({ action: shownAs, personId: result.id, subject: { type: 'person', id: result.id }, details: { purpose } });
-        return { purpose, results };
+        const events = [
+          { action: 'person.searched', details: { criteria, purpose, results: candidates.length } },
+          ...candidates.map((c) => ({ action: shownAs, personId: c.id, subject: { type: 'person', id: c.id }, details: { purpose } })),
+        ];
+        if (candidates.length === 0) {
+          await this.audit.recordNow(who, ...events);
+          return { purpose, results: [] };
+        }
+        const loaded = await this.readDescribedRecording(tx, candidates.map((c) => c.id), { events: this.audit.eventsFor(who, events) });
+        return { purpose, results: this.described(actor, candidates, criteria, loaded).results };
       },
       store.SEARCH_SETTINGS,
     );

@@ -47,10 +47,11 @@ export type ReadAlongside = { kind: string; personId: string | null; fact: unkno
  * record read asks for the person, their aliases, children, cases and the names on them, and gets
  * everything in one round trip instead of one each (on this kind of machine the round trips, not the
  * reads, are most of a request's cost). `alongside` is SQL selecting `kind, "personId", fact` (jsonb),
- * as the facts do, among the people in the `ids` placeholder and any others it names. Built once.
+ * as the facts do, among the people in the `ids` placeholder and any others it names. `around` wraps
+ * the whole statement (an audited read records itself with it: AuditTrail.recordingWith). Built once.
  */
-export function factsReader(alongside?: SQL) {
-  const statement = prepare(alongside ? sql`${factsSql} union all ${alongside}` : factsSql);
+export function factsReader(alongside?: SQL, around: (query: SQL) => SQL = (query) => query) {
+  const statement = prepare(around(alongside ? sql`${factsSql} union all ${alongside}` : factsSql));
   return async (db: Queryable, personIds: readonly string[], values: Record<string, unknown> = {}) => {
     const ids = [...new Set(personIds)];
     const facts = new Map<string, { involvements: InvolvementFact[]; consents: ConsentFact[]; exceptions: ExceptionFact[]; restrictions: RestrictionFact[]; breakGlass: BreakGlassFact[] }>();

@@ -44,14 +44,15 @@ const names = sql.join(eventColumns.map(([, column]) => sql.identifier(column.na
  * chains the events later. The transaction's xid is taken (in the subquery) before the ids are,
  * which is what lets the sealer know when every id up to a point is final (see sealer.ts).
  */
-const insertEvents = prepare(sql`
+const insertEventsSql = sql`
   insert into ${auditEvent} (id, xid, ${names})
   select nextval('audit_event_id_seq'), x.xid, ${names}
   from (select pg_current_xact_id() as xid offset 0) x,
     rows from (jsonb_to_recordset(${sql.placeholder('events')}::jsonb)
       as (${sql.join(eventColumns.map(([, column]) => sql`${sql.identifier(column.name)} ${sql.raw(column.getSQLType())}`), sql`, `)}))
     with ordinality as e(${names}, ord)
-  order by e.ord`);
+  order by e.ord`;
+const insertEvents = prepare(insertEventsSql);
 
 export class AuditTrail {
   constructor(
@@ -116,6 +117,22 @@ export class AuditTrail {
       if (pending.length > 0) await connection.execute(sql.raw(insertEvents.sql.replace('$1', () => pg.escapeLiteral(this.rowsOf(actor, pending)))));
       return result;
     }, settings);
+  }
+
+  /**
+   * A read that records itself in the same statement: `query` runs with the events in a data-modifying
+   * WITH, which runs to completion whatever the query reads, so the answer and its record are one
+   * statement, one round trip, and one transaction. The events go in the `events` placeholder, as
+   * eventsFor gives them. For a read whose events are known before it runs (a search's, once the people
+   * it found are known); a record read, which decides what to record on what it reads, cannot.
+   */
+  static recordingWith(query: SQL): SQL {
+    return sql`with recorded as (${insertEventsSql}) ${query}`;
+  }
+
+  /** The value of recordingWith's `events` placeholder. */
+  eventsFor(actor: AuditActor, events: AuditEventInput[]): string {
+    return this.rowsOf(actor, events);
   }
 
   /** The events as the JSON rows insertEvents takes. */
