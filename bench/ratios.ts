@@ -8,8 +8,9 @@ import { connectDatabase } from '../src/platform/db/database.js';
 import { runMigrations } from '../src/platform/db/migrations.js';
 import { loadDemoPartnership } from '../src/demo/load.js';
 import { createServices } from '../src/services.js';
+import { personalApiToken, startConcordOn } from './api.js';
 import { loadAverage, machine, replaceSection, type SectionMarkers } from './results.js';
-import { startServer, withDataFolder } from './server.js';
+import { withDataFolder } from './server.js';
 import { consoleTable, markdownTable, type Row } from './table.js';
 
 /**
@@ -82,9 +83,7 @@ async function prepareConcord(): Promise<{ url: string; token: string; personId:
     await runMigrations(handle.pool);
     const services = createServices(handle.db, systemClock, loadConfig({ NODE_ENV: 'test' }));
     await loadDemoPartnership(services);
-    const account = await services.directory.findAccountByEmail('grace.whitfield@riverside-nhs.example');
-    const actor = await services.directory.loadActor(account!.userId, null, { kind: 'session', sessionId: 'bench' });
-    const { secret } = await services.apiTokens.create(actor!, { name: 'pgbench comparison', expiresInDays: 1, scope: 'write' });
+    const secret = await personalApiToken(services, 'grace.whitfield@riverside-nhs.example', 'pgbench comparison', 'write');
     const person = (await handle.pool.query<{ id: string }>(`select id from person where given_name = 'Chloe' and family_name = 'Penrose'`)).rows[0]!;
     return { url, token: secret, personId: person.id, name: 'Chloe Penrose' };
   } finally {
@@ -118,12 +117,7 @@ export async function benchRatios(): Promise<Row[]> {
   };
   try {
     await withDataFolder(async (dataDir) => {
-      const server = await startServer(dataDir, {
-        nodeEnv: 'test',
-        databaseUrl: prepared.url,
-        // A load test is many calls from one token and one address: lift the limits meant for people.
-        env: { API_RATE_LIMIT_PER_MINUTE: '1000000', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000' },
-      });
+      const server = await startConcordOn(dataDir, prepared.url);
       try {
         for (let round = 1; round <= ROUNDS; round++) {
           console.log(`  round ${round} of ${ROUNDS} (load average ${loadAverage()})`);
