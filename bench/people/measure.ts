@@ -64,16 +64,16 @@ export async function timeMyWorkDuty(services: Services, workers: Actor[], reads
 
 export type Line = { label: string; count: number; p50: number; p95: number; p99: number; max: number; detail: string };
 
-function line(label: string, ms: number[], detail: string): Line {
+export function line(label: string, ms: number[], detail: string): Line {
   return { label, count: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: Math.max(...ms), detail };
 }
 
-/** One line per kind of search, then all of them. */
-export function searchLines(samples: SearchSample[]): Line[] {
-  const describe = (group: SearchSample[]) => {
+/** One line per kind of search, then all of them; `more` adds to each line's answers (the HTTP statuses, say). */
+export function searchLines<S extends SearchSample>(samples: S[], more: (group: S[]) => string = () => ''): Line[] {
+  const describe = (group: S[]) => {
     const results = group.map((s) => s.results);
     const found = group.filter((s) => s.found).length;
-    return `results median ${percentile(results, 50)}, max ${Math.max(...results)}; person sought found ${found}/${group.length}`;
+    return `results median ${percentile(results, 50)}, max ${Math.max(...results)}; person sought found ${found}/${group.length}${more(group)}`;
   };
   const kinds = SEARCH_KINDS.map((kind) => samples.filter((s) => s.kind === kind)).filter((group) => group.length > 0);
   return [...kinds.map((group) => line(group[0]!.kind, group.map((s) => s.ms), describe(group))), line('all searches', samples.map((s) => s.ms), describe(samples))];

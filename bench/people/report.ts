@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { machine } from '../results.js';
 import { millis, seconds } from '../stats.js';
 import type { Generation } from './generate.js';
+import type { OverHttp } from './http.js';
 import { meets, type Line } from './measure.js';
 
 const RESULTS = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
@@ -11,8 +12,8 @@ const START = '<!-- people benchmark: written by `npm run bench -- people`; reru
 const END = '<!-- end of people benchmark -->';
 
 export type PeopleFigures = {
-  options: { people: number; referrals: number; searches: number; queueReads: number; myWorkReads: number };
-  warmUp: { searches: number; queueReads: number };
+  options: { people: number; referrals: number; searches: number; queueReads: number; myWorkReads: number; recordReads: number };
+  warmUp: { searches: number; queueReads: number; recordReads: number };
   searchPhaseMinutes: number;
   server: string;
   settings: string;
@@ -22,7 +23,8 @@ export type PeopleFigures = {
   searches: Line[];
   queues: Line[];
   myWork: Line[];
-  budgets: { searchP95Ms: number; dutyQueueP95Ms: number };
+  overHttp: OverHttp;
+  budgets: { searchP95Ms: number; dutyQueueP95Ms: number; recordP95Ms: number };
 };
 
 /** Replaces the people section of RESULTS.md (or adds it at the end), leaving the rest of the file as it was. */
@@ -59,15 +61,21 @@ function section(f: PeopleFigures): string {
   const search = f.searches.at(-1)!;
   const queue = f.queues.at(-1)!;
   const verdict = (line: Line, budget: number) => (meets(line, budget) ? `**met** (under ${budget} ms)` : `**missed** (budget ${budget} ms)`);
-  const stopped =
-    search.count < f.options.searches
-      ? ` Only ${search.count} of the ${f.options.searches} searches ran: the phase stops after ${f.searchPhaseMinutes} minutes.`
-      : '';
+  const httpSearch = f.overHttp.searches.at(-1)!;
+  const record = f.overHttp.record;
+  const stopped = [search, httpSearch]
+    .filter((l) => l.count < f.options.searches)
+    .map((l) => ` Only ${l.count} of the ${f.options.searches} searches ran${l === httpSearch ? ' over HTTP' : ''}: the phase stops after ${f.searchPhaseMinutes} minutes.`)
+    .join('');
+  const notOk = f.overHttp.notOk ? ` **${f.overHttp.notOk} answers over HTTP were not 200** (see the table).` : ' Every answer over HTTP was 200.';
+  const recordBudget = record
+    ? `Person record over HTTP p95 ${millis(record.p95)}: ${verdict(record, f.budgets.recordP95Ms)}.`
+    : 'Person record over HTTP: **not measured**, no search found a person the searcher may open.';
   const percent = (n: number) => `${(n * 100).toFixed(1)} %`;
   const n = (value: number) => value.toLocaleString('en-GB');
   const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
   return `${START}
-## Person search and duty queue at ${n(f.options.people)} people
+## Person search, person record and duty queue at ${n(f.options.people)} people
 
 - Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 - Machine: ${machine()}
@@ -77,7 +85,8 @@ function section(f: PeopleFigures): string {
 - Command: \`npm run bench -- people\`
 
 **Budgets.** Person search p95 ${millis(search.p95)}: ${verdict(search, f.budgets.searchP95Ms)}.
-Duty queue p95 ${millis(queue.p95)}: ${verdict(queue, f.budgets.dutyQueueP95Ms)}.${stopped}
+Duty queue p95 ${millis(queue.p95)}: ${verdict(queue, f.budgets.dutyQueueP95Ms)}.
+Person search over HTTP p95 ${millis(httpSearch.p95)}: ${verdict(httpSearch, f.budgets.searchP95Ms)}. ${recordBudget}${notOk}${stopped}
 
 **Data.** ${n(f.options.people)} people (${n(g.checks.familyNames)} family names, Smith ${percent(g.checks.smithShare)};
 NHS number ${percent(g.checks.withNhsNumber)}, all valid: ${g.checks.nhsNumbersValid ? 'yes' : 'NO'}; postcode ${percent(g.checks.withPostcode)}),
@@ -89,7 +98,9 @@ ${g.dutyQueues.map((q) => `${q.team} ${n(q.open)}`).join(', ')}.
 | Measured | Runs | p50 | p95 | p99 | max | Answers |
 | --- | --- | --- | --- | --- | --- | --- |
 ${[...f.searches.map((l) => ({ ...l, label: `Search: ${l.label}` })), ...f.queues.map((l) => ({ ...l, label: `Duty queue: ${l.label}` })),
-  ...f.myWork.map((l) => ({ ...l, label: `My work, duty section: ${l.label}` }))]
+  ...f.myWork.map((l) => ({ ...l, label: `My work, duty section: ${l.label}` })),
+  ...f.overHttp.searches.map((l) => ({ ...l, label: `Search over HTTP: ${l.label}` })),
+  ...(record ? [{ ...record, label: 'Person record over HTTP' }] : [])]
   .map((l) => `| ${l.label} | ${l.count} | ${[l.p50, l.p95, l.p99, l.max].map(millis).join(' | ')} | ${l.detail} |`)
   .join('\n')}
 
@@ -123,11 +134,23 @@ ${g.tables.map((t) => `| ${t.table} | ${n(t.rows)} | ${mib(t.bytes)} |`).join('\
   builds from it (\`services.myWork.gather\` with only the duty queue): the still-due clocks on each referral, the
   names the reader may see, and a "seen" audit event for every person listed. It has no budget of its own; it is
   there because it is what a duty worker waits for.
-- Searches and reads run one at a time after a warm-up (${f.warmUp.searches} searches and ${f.warmUp.queueReads} queue reads, not
+- In process, searches and reads run one at a time after a warm-up (${f.warmUp.searches} searches and ${f.warmUp.queueReads} queue reads, not
   counted); latency is the wall time of the service call in the Node process, percentiles nearest-rank. Node and
   PostgreSQL share the machine's cores with whatever else runs there (see the load average). The machine's
   PostgreSQL runs with its default settings (above), not a production server's; Concord's embedded PostgreSQL is
   version 18, this one may be older.
+- **Over HTTP** is the same, as a partner system sees it: Concord runs as its own process
+  (\`concord serve\`, NODE_ENV=test so templates are cached as in production, DATABASE_URL at the bench database,
+  logging at \`warn\`, the API rate limit lifted), and the benchmark calls it from the same machine with a personal
+  API token (read scope) made for Tom Okafor, one request at a time over a keep-alive connection. **Search over
+  HTTP** sends the same searches (\`GET /api/v1/people\`) after the same warm-up; **Person record over HTTP**
+  reads \`GET /api/v1/people/:id\` ${f.options.recordReads} times (after ${f.warmUp.recordReads} not counted), going round one person from each of
+  those searches: the person sought when Tom may open their record, else the first result he may open
+  (\`canOpenRecord\`), so every read should answer 200. Latency is measured by the client from sending the request to
+  the last byte of the answer, so it includes the HTTP round trip, the token check, loading the actor, the access
+  decision, the query, the audit events written for the read (and for each person a search shows), validating the
+  answer against its schema and the JSON both ways (the client parses it after the clock stops). Every answer's
+  status is counted in the Answers column; one that is not 200 is counted in the percentiles as it came.
 - **Looking closer.** \`npm run bench -- people --keep\` keeps the database; then
   \`node --import tsx bench/people/profile.ts\` times each statement of the same searches (and the slowest searches,
   part by part), and \`node --import tsx bench/people/explain.ts "John Smith"\` shows the plan of the candidate
