@@ -27,10 +27,16 @@ export type PeopleFigures = {
   budgets: { searchP95Ms: number; dutyQueueP95Ms: number; recordP95Ms: number };
 };
 
-/** Replaces the people section of RESULTS.md (or adds it at the end), leaving the rest of the file as it was. */
+/**
+ * Replaces the people section of RESULTS.md where it stands (or adds it at the end), leaving the rest
+ * of the file as it was, so a run's diff is its own figures and nothing moves.
+ */
 export function writePeopleSection(figures: PeopleFigures): string {
   const before = fs.existsSync(RESULTS) ? fs.readFileSync(RESULTS, 'utf8') : '# Concord benchmark results\n';
-  fs.writeFileSync(RESULTS, `${withoutPeopleSection(before).trimEnd()}\n\n${section(figures)}`);
+  const start = before.indexOf(START);
+  const end = before.indexOf(END);
+  const after = start >= 0 && end > start ? before.slice(0, start) + section(figures).trimEnd() + before.slice(end + END.length) : `${before.trimEnd()}\n\n${section(figures)}`;
+  fs.writeFileSync(RESULTS, after);
   return RESULTS;
 }
 
@@ -148,8 +154,8 @@ ${g.tables.map((t) => `| ${t.table} | ${n(t.rows)} | ${mib(t.bytes)} |`).join('\
   those searches: the person sought when Tom may open their record, else the first result he may open
   (\`canOpenRecord\`), so every read should answer 200. Latency is measured by the client from sending the request to
   the last byte of the answer, so it includes the HTTP round trip, the token check, loading the actor, the access
-  decision, the query, the audit events written for the read (and for each person a search shows), validating the
-  answer against its schema and the JSON both ways (the client parses it after the clock stops). Every answer's
+  decision, the queries, the audit events written for the read (and for each person a search shows), parsing the
+  answer with its response schema and writing it as JSON (the client parses the JSON after the clock stops). Every answer's
   status is counted in the Answers column; one that is not 200 is counted in the percentiles as it came.
 - **Looking closer.** \`npm run bench -- people --keep\` keeps the database; then
   \`node --import tsx bench/people/profile.ts\` times each statement of the same searches (and the slowest searches,
