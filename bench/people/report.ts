@@ -131,10 +131,13 @@ ${g.tables.map((t) => `| ${t.table} | ${n(t.rows)} | ${mib(t.bytes)} |`).join('\
 - **Person search** calls \`services.people.search\` as Tom Okafor (Riverside CMHT care coordinator): the real
   service, with its candidate query, the description of every result (involvement, cases, names), the access
   decision for each (whether the searcher may open their record, from their involvement, consent and sharing) and the audit
-  events for the search and for each person in its results, in one transaction. Each kind of search looks for a
-  person really in the data, so "person sought found" says whether the search still finds them at this size;
-  "family name only" cannot rank one Smith among thousands, and a common full name is shared by more than the 20
-  shown. Inputs are built from people drawn with a fixed seed, so every run asks the same questions.
+  events for the search and for each person in its results. Each kind of search looks for a person really in the
+  data, drawn from everyone with a fixed seed, so every run asks the same questions. Since REF-8's two purposes,
+  only a search that identifies someone ("name and date of birth", "NHS number only") is a known check answered
+  from everyone; every other kind is a relationship search, which finds only people Tom's agency may open and filters
+  by that before its limit, so for those "person sought found" counts the sought people he may open (most he may
+  not), not whether the matching still finds them. "Family name only" cannot rank one Smith among thousands, and a
+  common full name is shared by more than the 20 shown.
 - **Duty queue** calls \`services.referrals.dutyQueue\` for Tom Okafor (Riverside CMHT) and Raj Patel (Adult Social
   Care Duty Team), taking turns: the query the budget is about. **My work, duty section** is what the My work page
   builds from it (\`services.myWork.gather\` with only the duty queue): the still-due clocks on each referral, the
