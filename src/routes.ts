@@ -13,6 +13,7 @@ import { sharingRoutes } from './modules/sharing/routes.js';
 import { caseRoutes } from './modules/cases/routes.js';
 import { accessReviewRoutes } from './modules/access-review/routes.js';
 import { notesRoutes } from './modules/notes/routes.js';
+import { riskRoutes } from './modules/risk/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
 import type { Services } from './services.js';
@@ -36,6 +37,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...peopleRoutes(services),
     ...involvementRoutes(services),
     ...notesRoutes(services),
+    ...riskRoutes(services),
     ...sharingRoutes(services),
     ...referralRoutes(services),
     ...caseRoutes(services),

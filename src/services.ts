@@ -1,5 +1,8 @@
 import { EntryKinds } from './platform/records/entries.js';
 import { noteEntries } from './modules/notes/entry.js';
+import { riskReviewEntries } from './modules/risk/entry.js';
+import { RiskService } from './modules/risk/service.js';
+import { riskReviewSubjects } from './modules/risk/subject.js';
 import type { Config } from './config.js';
 import { AccessGuard } from './platform/access/guard.js';
 import { recordOpener } from './platform/access/open-record.js';
@@ -48,6 +51,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const obligationSubjects = new ObligationSubjects();
   obligationSubjects.register(referralSubjects(directory));
   obligationSubjects.register(caseSubjects(directory));
+  obligationSubjects.register(riskReviewSubjects());
   const obligations = new Obligations(db, clock, obligationSubjects);
   const cases = new CasesService(db, obligations);
   // The known check (REF-8) is for teams that receive referrals: the referrals module says which, read when a search asks.
@@ -57,6 +61,8 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const openRecord = recordOpener({ db, audit, clock, nameSql: people.nameAlongside });
   const notes = new NotesService(db, audit, guard, clock, openRecord, directory);
   entryKinds.register(noteEntries);
+  entryKinds.register(riskReviewEntries);
+  const risk = new RiskService({ db, audit, guard, clock, openRecord, obligations, entryKinds, directory });
   const involvement = new InvolvementService(db, audit, guard, clock, directory, openRecord);
   const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, entryKinds);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
@@ -64,5 +70,5 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   directory.useAlerts(accessReview);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory, openRecord });
   const core = { db, clock, audit, guard, openRecord, entryKinds, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, config };
-  return { ...core, sharing, involvement, accessReview, transparency, myWork: new MyWork(core) };
+  return { ...core, sharing, involvement, risk, accessReview, transparency, myWork: new MyWork(core) };
 }

@@ -86,6 +86,7 @@ export const RECORD_OPEN_WORDS: Record<string, string> = {
   'case.viewed': 'A case',
   'referral.viewed': 'A referral',
   'notes.viewed': 'Notes',
+  'risk.viewed': 'Risk',
   'sharing.viewed': 'Consent and sharing',
   'involvement.viewed': 'Agencies involved',
   'access.viewed': 'Who can see this',

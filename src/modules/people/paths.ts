@@ -61,6 +61,7 @@ export const recordPaths = {
   search,
   person: peoplePaths.person,
   notes: path('/people/:personId/notes'),
+  risk: path('/people/:personId/risk'),
   agencies: path('/people/:personId/agencies'),
   sharing: path('/people/:personId/sharing'),
   access: path('/people/:personId/access'),

@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   'referrals.work': 'Screen referrals, request information, record contacts, assessments, eligibility and risk checks',
   'referrals.allocate': 'Allocate a care coordinator and open a case',
   'notes.record': 'Write notes on a person’s record',
+  'risk.record': 'Complete risk reviews on a person’s record: the risk considerations, their guided actions and the level of risk',
   'sharing.record': 'Record consent decisions and restrictions on sharing',
   'sharing.exception': 'Decide to share without consent under a lawful exception (team manager or above)',
   'involvement.manage': 'Add agencies to a person’s care and end their involvement',
@@ -46,7 +47,7 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 const EVERY_SIGNED_IN_USER: Permission[] = ['workspace.view', 'account.tokens', 'directory.view'];
-const CASEWORK: Permission[] = ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work', 'notes.record', 'sharing.record', 'records.break_glass'];
+const CASEWORK: Permission[] = ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work', 'notes.record', 'risk.record', 'sharing.record', 'records.break_glass'];
 /** Coordinators and their managers hold the whole picture: who is involved, and who has looked. */
 const COORDINATION: Permission[] = ['involvement.manage', 'records.viewers'];
 

@@ -11,7 +11,7 @@ import { auditEvent } from './schema.js';
  * The events that mean someone opened a person's record or a part of it. Appearing in a search result,
  * or as a name in a work queue, is not opening the record: it shows a name, not the record.
  */
-export const RECORD_OPENS = ['person.viewed', 'case.viewed', 'referral.viewed', 'notes.viewed', 'sharing.viewed', 'involvement.viewed', 'access.viewed'] as const;
+export const RECORD_OPENS = ['person.viewed', 'case.viewed', 'referral.viewed', 'notes.viewed', 'risk.viewed', 'sharing.viewed', 'involvement.viewed', 'access.viewed'] as const;
 
 export type RecordOpen = {
   id: number;

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../platform/access/actor.js';
+import { auditActorOf } from '../../platform/access/actor.js';
+import type { AccessGuard } from '../../platform/access/guard.js';
+import type { RecordOpener } from '../../platform/access/open-record.js';
+import { decideItemAccess, PRACTICE_ROLES, type AccessMoment } from '../../platform/access/person-access.js';
+import type { AuditTrail } from '../../platform/audit/trail.js';
+import type { Clock } from '../../platform/clocks/clock.js';
+import type { ObligationRow, Obligations } from '../../platform/clocks/obligations.js';
+import type { Database, Queryable } from '../../platform/db/database.js';
+import { forbidden, invalid, notFound } from '../../platform/errors.js';
+import type { EntryKinds } from '../../platform/records/entries.js';
+import type { DirectoryService } from '../directory/service.js';
+import { RISK_REVIEW, riskReviewEntries } from './entry.js';
+import { checkReview, dutiesToStart } from './rules.js';
+import type { RiskReview, StoredAction } from './schema.js';
+import * as store from './store.js';
+
+/** The record a risk page belongs to, as the record frame shows it. */
+export type RecordHeading = { id: string; name: string; via: string; expiresAt: Date | null };
+
+/** A review with its signature in words. */
+export type ReviewShown = RiskReview & { authorName: string; teamName: string; agencyName: string };
+
+/** A deadline a review started, as its page shows it. */
+export type DeadlineShown = Pick<ObligationRow, 'id' | 'kind' | 'ruleId' | 'title' | 'dueAt' | 'state'>;
+
+/** An item owned by some other agency: what the decision says about other agencies' risk reviews. */
+const ANOTHER_AGENCY = '00000000-0000-0000-0000-000000000000';
+
+export const REVIEW_NOT_FOUND = 'There is no risk review with that reference.';
+
+/**
+ * Risk reviews of a person (RISK-1, RISK-2, RISK-6 to RISK-9): the eight considerations answered, their
+ * guided actions recorded, the level of risk with its evidence, and the deadlines for what must still be
+ * done. Each review is an entry of category risk owned by the author's agency, so the one access
+ * decision shares or hides it; lists apply that decision in SQL.
+ */
+export class RiskService {
+  constructor(
+    private readonly deps: {
+      db: Database;
+      audit: AuditTrail;
+      guard: AccessGuard;
+      clock: Clock;
+      openRecord: RecordOpener;
+      obligations: Obligations;
+      entryKinds: Pick<EntryKinds, 'visibleTo'>;
+      directory: Pick<DirectoryService, 'namesFor'>;
+    },
+  ) {}
+
+  private visible(actor: Actor, at: AccessMoment) {
+    return this.deps.entryKinds.visibleTo(riskReviewEntries, actor, at);
+  }
+
+  private async open(actor: Actor, personId: string, attempted?: string) {
+    const opened = await this.deps.openRecord(actor, personId, { section: 'risk', ...(attempted ? { attempted } : {}) });
+    const record: RecordHeading = { id: personId, name: opened.name, via: opened.access.via, expiresAt: opened.access.expiresAt ?? null };
+    // CON-5: whether other agencies' reviews are kept from this reader, and why; never how many.
+    const other = decideItemAccess(actor, opened.facts, { category: 'risk', owningAgencyId: ANOTHER_AGENCY }, opened.at).via;
+    const withheld = other === 'no_consent' || other === 'restricted' ? other : null;
+    return { record, at: opened.at, withheld };
+  }
+
+  /** The person's risk over time (RISK-1): every review the actor may see, oldest first. The read is recorded. */
+  async history(actor: Actor, personId: string) {
+    await this.deps.guard.require(actor, 'people.view');
+    const opened = await this.open(actor, personId);
+    return this.deps.audit.read(auditActorOf(actor), async (tx, record) => {
+      const reviews = await this.shown(tx, await store.reviewsOf(tx, personId, this.visible(actor, opened.at)));
+      record({ action: 'risk.viewed', personId, subject: { type: 'person', id: personId }, details: { reviews: reviews.length } });
+      return { record: opened.record, reviews, withheld: opened.withheld };
+    });
+  }
+
+  /** One review with the deadlines it started; one the actor may not see answers as one that does not exist. */
+  async review(actor: Actor, personId: string, reviewId: string) {
+    await this.deps.guard.require(actor, 'people.view');
+    const opened = await this.open(actor, personId);
+    return this.deps.audit.read(auditActorOf(actor), async (tx, record) => {
+      const row = await store.reviewOf(tx, personId, reviewId, this.visible(actor, opened.at));
+      if (!row) throw notFound('RISK.REVIEW_NOT_FOUND', REVIEW_NOT_FOUND);
+      const [review] = await this.shown(tx, [row]);
+      const deadlines: DeadlineShown[] = (await this.deps.obligations.forSubject(tx, { type: RISK_REVIEW, id: reviewId })).map(({ id, kind, ruleId, title, dueAt, state }) => ({ id, kind, ruleId, title, dueAt, state }));
+      record({ action: 'risk.viewed', personId, subject: { type: RISK_REVIEW, id: reviewId }, details: { reviews: 1 } });
+      return { record: opened.record, review: review!, deadlines };
+    });
+  }
+
+  /** What the new-review form shows: the person's name. Showing it is recorded as a read. */
+  async forNewReview(actor: Actor, personId: string) {
+    await this.deps.guard.require(actor, 'risk.record');
+    const { record } = await this.open(actor, personId);
+    await this.deps.audit.recordNow(auditActorOf(actor), { action: 'person.viewed', personId, subject: { type: 'person', id: personId }, details: { purpose: 'new risk review' } });
+    return { record };
+  }
+
+  /**
+   * Completes a risk review (RISK-1, RISK-2): refused, with nothing written, unless every consideration is
+   * answered and every guided action recorded. Each action someone must still do (a POVA or IMCA referral,
+   * child protection, a MAPPA referral…) becomes a deadline owned by the author, with its rule ID.
+   */
+  async complete(actor: Actor, personId: string, input: unknown) {
+    await this.deps.guard.require(actor, 'risk.record');
+    await this.open(actor, personId, 'complete a risk review');
+    const checked = checkReview(input);
+    if ('problems' in checked) {
+      throw invalid('RISK.REVIEW_INCOMPLETE', checked.problems, 'Answer every consideration and record every guided action before completing the review.');
+    }
+    const { review } = checked;
+    const signature = this.signature(actor);
+    return this.deps.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const id = randomUUID();
+      const obligationOf = new Map<string, string>();
+      for (const duty of dutiesToStart(review, signature.recordedAt)) {
+        const started = await this.deps.obligations.start(tx, {
+          kind: duty.kind,
+          ruleId: duty.ruleId,
+          title: duty.title,
+          subject: { type: RISK_REVIEW, id },
+          personId,
+          owner: { kind: 'user', userId: actor.userId, teamId: actor.teamId, agencyId: actor.agencyId },
+          dueAt: duty.dueAt,
+          createdBy: actor.userId,
+        });
+        for (const actionId of duty.actionIds) obligationOf.set(actionId, started.id);
+      }
+      const actions: StoredAction[] = review.actions.map((a) => ({ id: a.id, consideration: a.consideration, text: a.text, status: a.status, note: a.note, obligationId: obligationOf.get(a.id) ?? null }));
+      const row = await store.insertReview(tx, { id, personId, ...signature, level: review.level, evidence: review.evidence, mappaLevel: review.mappaLevel, answers: review.answers, followUps: review.followUps, actions });
+      record({
+        action: 'risk.review_completed',
+        personId,
+        subject: { type: RISK_REVIEW, id },
+        details: { level: review.level, mappaLevel: review.mappaLevel, deadlines: [...new Set(obligationOf.values())] },
+      });
+      return row;
+    });
+  }
+
+  private signature(actor: Actor) {
+    const role = actor.roles.find((r) => PRACTICE_ROLES.includes(r));
+    // risk.record is held by practice roles only; a signature without one would be a wiring mistake.
+    if (!role) throw forbidden('RISK.NO_PRACTICE_ROLE', 'Your role does not include completing risk reviews.');
+    return { owningAgencyId: actor.agencyId, teamId: actor.teamId, authorId: actor.userId, authorRole: role, recordedAt: this.deps.clock.now() };
+  }
+
+  private async shown(db: Queryable, rows: RiskReview[]): Promise<ReviewShown[]> {
+    const names = await this.deps.directory.namesFor({ userIds: rows.map((r) => r.authorId), teamIds: rows.map((r) => r.teamId), agencyIds: rows.map((r) => r.owningAgencyId) }, db);
+    return rows.map((r) => ({
+      ...r,
+      authorName: names.users.get(r.authorId)?.name ?? 'Unknown',
+      teamName: names.teams.get(r.teamId)?.name ?? 'Unknown team',
+      agencyName: names.agencies.get(r.owningAgencyId)?.name ?? 'Unknown agency',
+    }));
+  }
+}
