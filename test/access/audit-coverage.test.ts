@@ -7,6 +7,7 @@ import { hasPermission } from '../../src/platform/access/decide.js';
 import type { Actor } from '../../src/platform/access/actor.js';
 import type { RouteSpec } from '../../src/platform/http/route-table.js';
 import { insertFacts } from './world.js';
+import { guidedActions, type Answers, type FollowUpAnswers } from '../../src/modules/risk/rules.js';
 
 /*
  * Every read of a person's data is audited (DESIGN §3): this walks the app's own route table, so a
@@ -65,6 +66,12 @@ await t.pool.query(
    values ($1, $2, 'mental_health', $3, $4, $5, 'care_coordinator', 'Home visit', 'Seen at home; settled.', now(), $1)`,
   [facts.note, about, tom.agencyId, tom.teamId, tom.userId],
 );
+// A risk review completed as the risk module completes one, so its pages and API have a real one to show.
+const quiet = { answers: { self_harm: 'no', harm_to_others: 'no', risk_to_children: 'no', harm_from_others: 'no', refusing_contact: 'no', criminal_justice: 'no', wandering_falling: 'no', capacity: 'yes' }, followUps: { childrenInContact: 'no', childrenCaring: 'no' } };
+const riskReview = await t.services.risk.complete(tom, about, {
+  ...quiet, level: 'medium', evidence: 'Seen at home.', mappaLevel: 'none',
+  actions: Object.fromEntries(guidedActions(quiet.answers as Answers, quiet.followUps as FollowUpAnswers).map((a) => [a.id, { status: 'done' }])),
+});
 await t.pool.query(`insert into access_alert (id, kind, user_id, person_id, break_glass_id, details, raised_at) values ($1, 'break_glass', $2, $3, $4, '{}', now())`, [facts.alert, tom.userId, about, facts.glass]);
 const glassRequest = (await t.pool.query(`insert into break_glass_request (person_id, user_id, agency_id, team_id, reason_code, reason_text, requested_at)
   values ('${about}', '${raj.userId}', '${raj.agencyId}', '${raj.teamId}', 'risk_to_life', 'Waiting for the Caldicott guardian', now()) returning id`)).rows[0]!.id as string;
@@ -88,6 +95,7 @@ const PARAMETERS: Record<string, () => Promise<{ value: string; personId: string
   caseId: async () => [{ value: opened.caseId, personId: opened.referral.personId }],
   involvementId: async () => (await t.pool.query('select id, person_id from involvement where person_id = any($1)', [people.map((p) => p.id)])).rows.map((r) => ({ value: r.id as string, personId: r.person_id as string })),
   noteId: async () => [{ value: facts.note, personId: about }],
+  reviewId: async () => [{ value: riskReview.id, personId: about }],
   consentId: async () => [{ value: facts.consent, personId: about }],
   restrictionId: async () => [{ value: facts.restriction, personId: about }],
   exceptionId: async () => [{ value: facts.exception, personId: about }],
