@@ -116,6 +116,34 @@ describe('risk reviews (API)', () => {
     assert.deepEqual(json(await kofi.get(api.reviews(person.id))).reviews.map((r: { id: string }) => r.id), [review.id]);
   });
 
+  test('an action left to do is recorded done: its deadline is met; past due it needs the reason for the delay; only the review’s agency may; nothing else changes', async () => {
+    const person = await world.person();
+    const notDone = { status: 'not_done', note: 'This afternoon' };
+    const body = world.reviewBody({ ...QUIET, harm_from_others: 'yes', wandering_falling: 'yes' }, QUIET_FOLLOW_UPS, { 'harm_from_others.pova': notDone, 'wandering_falling.falls': notDone });
+    const review = json(await tom.post(api.reviews(person.id), body));
+    const idOf = (actionId: string) => review.actions.find((a: { id: string }) => a.id === actionId).obligationId as string;
+    const [pova, falls] = [idOf('harm_from_others.pova'), idOf('wandering_falling.falls')];
+    const state = async () => (await world.written(person.id)).deadlines.map((d) => [d.rule_id, d.state, d.late, d.reason]);
+
+    const met = await tom.post(api.deadlineMet(person.id, review.id, falls), {});
+    assert.equal(met.statusCode, 200, met.body);
+    assert.equal(json(met).state, 'met');
+    assert.deepEqual(await state(), [['RISK-2', 'met', false, null], ['RISK-8', 'open', false, null]]);
+    await assertRefused(person.id, () => tom.post(api.deadlineMet(person.id, review.id, falls), {}), 409);
+
+    t.clock.advance(5 * 86_400_000);
+    await assertRefused(person.id, () => tom.post(api.deadlineMet(person.id, review.id, pova), {}), 409, { lateReason: 'This was done after its deadline: record the reason for the delay.' });
+    await assertRefused(person.id, () => tom.post(api.deadlineMet(person.id, review.id, pova), { lateReason: 'x'.repeat(1001) }), 400, { lateReason: 'The reason for the delay must be 1,000 characters or fewer' });
+    await assertRefused(person.id, () => tom.post(api.deadlineMet(person.id, review.id, UNKNOWN), { lateReason: 'Late' }), 404);
+    await world.consentForHousing(person.id, ['risk']);
+    await assertRefused(person.id, () => kofi.post(api.deadlineMet(person.id, review.id, pova), { lateReason: 'Late' }), 403);
+    await assertRefused(person.id, () => raj.post(api.deadlineMet(person.id, review.id, pova), { lateReason: 'Late' }), 404);
+    const before = await lastAuditId(t);
+    assert.equal((await tom.post(api.deadlineMet(person.id, review.id, pova), { lateReason: 'The POVA lead was on leave' })).statusCode, 200);
+    assert.deepEqual(await state(), [['RISK-2', 'met', false, null], ['RISK-8', 'met', true, 'The POVA lead was on leave']]);
+    assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.subject_id, e.details]), [['risk.deadline_met', pova, { review: review.id, ruleId: 'RISK-8', late: true }]]);
+  });
+
   test('reviews are append-only: the database refuses to change or remove one', async () => {
     const person = await world.person();
     const review = json(await tom.post(api.reviews(person.id), world.reviewBody()));

@@ -94,6 +94,16 @@ describe('a risk review, step by step, without script', () => {
     assert.match(textOf(review.body), /Not done Undertake a ‘Falls Risk’ assessment\. OT visit booked/);
     assert.match(textOf(review.body), /Falls risk assessment Rule RISK-2/);
 
+    // The falls assessment done: recorded from the review's page, which then shows it done.
+    const reviewUrl = String(posted.headers.location).split('?')[0]!;
+    const obligationId = /name="obligationId" value="([^"]+)"/.exec(review.body)![1]!;
+    const done = await tom.post(reviewUrl, { obligationId });
+    assert.equal(done.statusCode, 303);
+    const after = await tom.get(String(done.headers.location));
+    assert.match(textOf(after.body), /Recorded as done: Falls risk assessment/);
+    assert.match(textOf(after.body), /Falls risk assessment Rule RISK-2 .* Done/);
+    assert.doesNotMatch(after.body, /data-qa="deadline-met"/);
+
     const before = await lastAuditId(t);
     const history = await tom.get(paths.risk(person.id));
     assert.match(history.body, /<svg role="img" aria-labelledby="risk-chart-title risk-chart-desc"/);
@@ -102,12 +112,22 @@ describe('a risk review, step by step, without script', () => {
     assert.match(textOf(history.body), /Latest level of risk: High ?, 20 March 2026, Tom Okafor/);
     assert.deepEqual((await auditSince(t, before)).map((e) => [e.action, e.details]), [['risk.viewed', { reviews: 2 }]]);
 
-    // The deadline is Tom's: once near or passed it is on My work, linked to the review.
-    await daysLater(20);
+    // A deadline still to do is Tom's: once near or passed it is on My work, linked to the review.
+    const third = world.reviewBody({ ...QUIET, harm_from_others: 'yes' }, QUIET_FOLLOW_UPS, { 'harm_from_others.pova': { status: 'not_done', note: 'Calling the POVA lead' } });
+    await tom.get(paths.reviewNew(person.id));
+    const pova = String((await tom.post(paths.reviewNew(person.id), world.reviewForm(third))).headers.location).split('?')[0]!;
+    await daysLater(5);
     const work = await tom.get('/');
+    assert.match(textOf(work.body), /Protection of Vulnerable Adults \(POVA\) referral/);
     assert.match(textOf(work.body), /Risk review of 20 March 2026/);
-    assert.match(textOf(work.body), /Falls risk assessment/);
-    assert.match(work.body, new RegExp(`href="/people/${person.id}/risk/reviews/`));
+    assert.match(work.body, new RegExp(`href="${pova}"`));
+
+    // Past due, recording it done needs the reason for the delay: refused, it comes back to the review with the problem.
+    const refused = await tom.post(pova, { obligationId: /name="obligationId" value="([^"]+)"/.exec((await tom.get(pova)).body)![1]! });
+    assert.equal(refused.statusCode, 303);
+    const back = await tom.get(String(refused.headers.location));
+    assert.deepEqual(errorSummary(back.body), ['lateReason: This was done after its deadline: record the reason for the delay.']);
+    assert.match(back.body, /id="lateReason"/);
   });
 
   test('no relationship or an unknown review: not found; a partner without consent sees no review and is told why; an auditor cannot start one', async () => {

@@ -54,11 +54,14 @@ const deadline = z.object({ id, kind: z.string(), ruleId: z.string(), title: z.s
 
 const personParams = z.object({ personId: id });
 const reviewParams = personParams.extend({ reviewId: id });
+const deadlineParams = reviewParams.extend({ obligationId: id });
+const deadlineMet = z.object({ lateReason: z.string().max(1000).optional().describe('Needed if the deadline has passed: the reason for the delay') });
 
 const endpoint = apiEndpoints(['Risk']);
 const bodyOf = (request: FastifyRequest) => (request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {});
 const paramsOf = (request: FastifyRequest) => request.params as Record<string, unknown>;
 const personIdOf = (request: FastifyRequest) => referenceOrNotFound(paramsOf(request).personId, 'PEOPLE.NOT_FOUND');
+const obligationIdOf = (request: FastifyRequest) => referenceOrNotFound(paramsOf(request).obligationId, 'RISK.DEADLINE_NOT_FOUND');
 const reviewIdOf = (request: FastifyRequest) => referenceOrNotFound(paramsOf(request).reviewId, 'RISK.REVIEW_NOT_FOUND');
 
 export function riskApi(services: Services): RouteSpec[] {
@@ -76,5 +79,8 @@ export function riskApi(services: Services): RouteSpec[] {
     endpoint('POST', api.reviews.pattern, 'risk.record', { action: 'risk.review_completed' }, 'Complete a risk review: every consideration answered and every guided action recorded, or nothing is written; actions still to do become deadlines owned by you (RISK-2, RISK-6 to RISK-9)',
       { params: personParams, body: reviewBody, response: review, successStatus: 201 },
       (request, actor) => risk.complete(actor, personIdOf(request), bodyOf(request))),
+    endpoint('POST', api.deadlineMet.pattern, 'risk.record', { action: 'risk.deadline_met' }, 'Record that an action a risk review left to do has been done: its deadline is met (the review’s agency only)',
+      { params: deadlineParams, body: deadlineMet, response: deadline },
+      (request, actor) => risk.meetDeadline(actor, personIdOf(request), reviewIdOf(request), obligationIdOf(request), bodyOf(request))),
   ];
 }

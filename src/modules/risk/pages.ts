@@ -43,6 +43,8 @@ const STAGES: readonly ReviewStage[] = ['considerations', 'follow_ups', 'checkli
 const params = (request: FastifyRequest) => request.params as Values;
 const personIdOf = (request: FastifyRequest) => referenceOrNotFound(params(request).personId, 'PEOPLE.NOT_FOUND');
 const reviewIdOf = (request: FastifyRequest) => referenceOrNotFound(params(request).reviewId, 'RISK.REVIEW_NOT_FOUND');
+// The deadline a form names: anything but a well-formed id is one that does not exist.
+const obligationIdOf = (request: FastifyRequest) => referenceOrNotFound(((request.body ?? {}) as Values).obligationId, 'RISK.DEADLINE_NOT_FOUND');
 const stringsOf = (values: Values) => Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
 
 const render = (reply: FastifyReply, view: string, record: RecordHeading, data: Values) =>
@@ -106,7 +108,20 @@ export function riskPages(services: Services): RouteSpec[] {
     },
     page(paths.review.pattern, 'people.view', 'risk.viewed', 'One risk review: the answers, the guided actions as recorded, and the deadlines it started', async (request, reply) => {
       const { record, review, deadlines } = await risk.review(actorOf(request), personIdOf(request), reviewIdOf(request));
-      return render(reply, 'review', record, { review, deadlines, followUpOf: (key: string) => FOLLOW_UPS.find((f) => f.key === key) });
+      const actor = actorOf(request);
+      const canClose = hasPermission(actor, 'risk.record') && review.owningAgencyId === actor.agencyId;
+      return render(reply, 'review', record, { review, deadlines, canClose, now: services.clock.now() });
     }),
+    {
+      // Posted to the review's own page, so a refusal comes back to it with the problem (post-redirect-get).
+      method: 'POST', url: paths.review.pattern, access: { permission: 'risk.record' }, audit: { action: 'risk.deadline_met' }, kind: 'page',
+      summary: 'Record that an action a risk review left to do has been done: its deadline is met (late with the reason, if past due)',
+      handler: async (request, reply) => {
+        const personId = personIdOf(request);
+        const reviewId = reviewIdOf(request);
+        const met = await risk.meetDeadline(actorOf(request), personId, reviewId, obligationIdOf(request), request.body ?? {});
+        return reply.redirectWithNotice(paths.review(personId, reviewId), `Recorded as done: ${met.title}`);
+      },
+    },
   ];
 }

@@ -10,10 +10,12 @@ export const riskPaths = {
   risk: recordPaths.risk,
   /** A new risk review: the considerations, then the follow-ups they bring, then the checklist (all one page, step by step). */
   reviewNew: path('/people/:personId/risk/reviews/new'),
+  /** One review; posting to it (with the deadline's id) records an action it left to do as done. */
   review: path('/people/:personId/risk/reviews/:reviewId'),
 };
 
 export const riskApiPaths = {
   reviews: path('/api/v1/people/:personId/risk/reviews'),
   review: path('/api/v1/people/:personId/risk/reviews/:reviewId'),
+  deadlineMet: path('/api/v1/people/:personId/risk/reviews/:reviewId/deadlines/:obligationId/met'),
 };

@@ -28,6 +28,18 @@ export type DeadlineShown = Pick<ObligationRow, 'id' | 'kind' | 'ruleId' | 'titl
 /** An item owned by some other agency: what the decision says about other agencies' risk reviews. */
 const ANOTHER_AGENCY = '00000000-0000-0000-0000-000000000000';
 
+const LATE_REASON_MAX = 1000;
+
+/** The reason for a delay, as typed; too long is refused before anything is read. */
+function lateReasonOf(input: unknown): string | null {
+  const value = (input as { lateReason?: unknown } | null)?.lateReason;
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text.length > LATE_REASON_MAX) {
+    throw invalid('RISK.LATE_REASON_INVALID', [{ field: 'lateReason', message: `The reason for the delay must be ${LATE_REASON_MAX.toLocaleString('en-GB')} characters or fewer` }]);
+  }
+  return text || null;
+}
+
 export const REVIEW_NOT_FOUND = 'There is no risk review with that reference.';
 
 /**
@@ -135,6 +147,26 @@ export class RiskService {
         details: { level: review.level, mappaLevel: review.mappaLevel, deadlines: [...new Set(obligationOf.values())] },
       });
       return row;
+    });
+  }
+
+  /**
+   * Records that an action a review left to do has been done (a POVA referral made, say): its deadline is
+   * met, late with the reason for the delay if past due. The review itself is never changed: its page
+   * shows the deadline's state. Only the agency that owns the review closes its deadlines.
+   */
+  async meetDeadline(actor: Actor, personId: string, reviewId: string, obligationId: string, input: unknown) {
+    await this.deps.guard.require(actor, 'risk.record');
+    const opened = await this.open(actor, personId, 'record a risk review deadline met');
+    const lateReason = lateReasonOf(input);
+    return this.deps.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const review = await store.reviewOf(tx, personId, reviewId, this.visible(actor, opened.at));
+      const deadline = review && (await this.deps.obligations.forSubject(tx, { type: RISK_REVIEW, id: reviewId })).find((o) => o.id === obligationId);
+      if (!review || !deadline) throw notFound('RISK.DEADLINE_NOT_FOUND', 'There is no deadline with that reference on this risk review.');
+      if (review.owningAgencyId !== actor.agencyId) throw forbidden('RISK.NOT_OWNER', 'Only the agency that completed the risk review can record its actions done.');
+      const met = await this.deps.obligations.meet(tx, obligationId, actor.userId, lateReason);
+      record({ action: 'risk.deadline_met', personId, subject: { type: 'obligation', id: obligationId }, details: { review: reviewId, ruleId: met.ruleId, late: met.late } });
+      return met;
     });
   }
 
