@@ -2,6 +2,7 @@ import { auditActorOf, type Actor } from '../platform/access/actor.js';
 import { createTestClock } from '../platform/clocks/clock.js';
 import { createServices, type Services } from '../services.js';
 import { CMHT_PEOPLE as P, DUTY_PEOPLE as Q, HANDBOOK, type DemoPerson } from './people.js';
+import { riskStories } from './risk.js';
 import { sharingStories } from './sharing.js';
 import { journeySteps, Timeline, type When } from './timeline.js';
 
@@ -19,6 +20,7 @@ export async function loadDemoReferrals(services: Services) {
   const people = await demoActors(demo);
   const stories = [...cmhtStories(timeline, people), ...dutyStories(timeline, people)];
   sharingStories(timeline, people);
+  riskStories(timeline, people);
   await timeline.play();
   await demo.obligations.markBreached();
   return { referrals: stories.length, cases: stories.filter((s) => s.caseId).length };
