@@ -6,7 +6,7 @@ import type { RouteSpec } from '../../platform/http/route-table.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { riskApiPaths as api } from './paths.js';
-import { ACTION_STATUSES, ANSWERS, CONSIDERATION_KEYS, FOLLOW_UP_KEYS, MAPPA_LEVELS, RISK_LEVELS, YES_NO } from './rules.js';
+import { ACTION_STATUSES, ANSWERS, CONSIDERATION_KEYS, ESCALATION_OUTCOMES, ESCALATION_STEPS, FOLLOW_UP_KEYS, MAPPA_LEVELS, RISK_LEVELS, YES_NO } from './rules.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();
@@ -52,6 +52,28 @@ const review = z.object({
 const shownReview = review.extend({ authorName: z.string(), teamName: z.string(), agencyName: z.string() });
 const deadline = z.object({ id, kind: z.string(), ruleId: z.string(), title: z.string(), dueAt: timestamp, state: z.string() });
 
+const escalationStep = z.object({
+  id,
+  reviewId: id,
+  kind: z.enum(['raised', 'answered']),
+  step: z.enum(ESCALATION_STEPS),
+  raisedWith: z.string().nullable().describe('For a step raised: who it was raised with'),
+  outcome: z.enum(ESCALATION_OUTCOMES).nullable().describe('For an answer: whether the matter was progressed'),
+  text: z.string().describe('The concern raised, or the answer given'),
+  authorId: id,
+  recordedAt: timestamp,
+});
+const escalationBody = z.object({
+  raisedWith: z.string().max(200).optional().describe('When raising the next step: who with'),
+  outcome: z.enum(ESCALATION_OUTCOMES).optional().describe('When recording an answer: whether they progressed the matter'),
+  text: z.string().max(2000).describe('The concern, or their answer'),
+});
+const ladder = z.object({
+  applies: z.boolean().describe('Whether the review found a risk to children, or children about the home'),
+  steps: z.array(escalationStep.extend({ authorName: z.string() })),
+  next: z.object({ may: z.enum(['raise', 'answer', 'nothing']), step: z.enum(ESCALATION_STEPS).optional(), reason: z.string().optional() }),
+});
+
 const personParams = z.object({ personId: id });
 const reviewParams = personParams.extend({ reviewId: id });
 const deadlineParams = reviewParams.extend({ obligationId: id });
@@ -79,6 +101,15 @@ export function riskApi(services: Services): RouteSpec[] {
     endpoint('POST', api.reviews.pattern, 'risk.record', { action: 'risk.review_completed' }, 'Complete a risk review: every consideration answered and every guided action recorded, or nothing is written; actions still to do become deadlines owned by you (RISK-2, RISK-6 to RISK-9)',
       { params: personParams, body: reviewBody, response: review, successStatus: 201 },
       (request, actor) => risk.complete(actor, personIdOf(request), bodyOf(request))),
+    endpoint('GET', api.escalation.pattern, 'people.view', { action: 'risk.viewed' }, 'The escalation of a concern about children from a risk review, step by step, and what may be recorded next (RISK-7)',
+      { params: reviewParams, response: ladder },
+      async (request, actor) => {
+        const found = await risk.escalation(actor, personIdOf(request), reviewIdOf(request));
+        return { applies: found.applies, steps: found.steps, next: found.next };
+      }),
+    endpoint('POST', api.escalation.pattern, 'risk.record', { action: 'risk.escalation_recorded' }, 'Record the next step of escalating a concern about children: raised with the next rung, or its answer (RISK-7)',
+      { params: reviewParams, body: escalationBody, response: escalationStep, successStatus: 201 },
+      (request, actor) => risk.escalate(actor, personIdOf(request), reviewIdOf(request), bodyOf(request))),
     endpoint('POST', api.deadlineMet.pattern, 'risk.record', { action: 'risk.deadline_met' }, 'Record that an action a risk review left to do has been done: its deadline is met (the review’s agency only)',
       { params: deadlineParams, body: deadlineMet, response: deadline },
       (request, actor) => risk.meetDeadline(actor, personIdOf(request), reviewIdOf(request), obligationIdOf(request), bodyOf(request))),

@@ -15,10 +15,14 @@ import {
   ANSWER_NAMES,
   CONSIDERATIONS,
   considerationOf,
+  ESCALATION_OUTCOMES,
+  ESCALATION_STEP_NAMES,
+  ESCALATION_TEXT_MAX,
   EVIDENCE_MAX,
   followUpsFor,
   FOLLOW_UPS,
   guidedActions,
+  ladderApplies,
   MAPPA_LEVEL_NAMES,
   MAPPA_LEVELS,
   RISK_LEVEL_NAMES,
@@ -37,7 +41,7 @@ const page = (url: string, permission: Permission, action: string, summary: stri
   method: 'GET', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
 });
 
-const NAMES = { role: ROLE_NAMES, answer: ANSWER_NAMES, level: RISK_LEVEL_NAMES, mappa: MAPPA_LEVEL_NAMES };
+const NAMES = { role: ROLE_NAMES, answer: ANSWER_NAMES, level: RISK_LEVEL_NAMES, mappa: MAPPA_LEVEL_NAMES, step: ESCALATION_STEP_NAMES };
 const STAGES: readonly ReviewStage[] = ['considerations', 'follow_ups', 'checklist'];
 
 const params = (request: FastifyRequest) => request.params as Values;
@@ -110,8 +114,25 @@ export function riskPages(services: Services): RouteSpec[] {
       const { record, review, deadlines } = await risk.review(actorOf(request), personIdOf(request), reviewIdOf(request));
       const actor = actorOf(request);
       const canClose = hasPermission(actor, 'risk.record') && review.owningAgencyId === actor.agencyId;
-      return render(reply, 'review', record, { review, deadlines, canClose, now: services.clock.now() });
+      return render(reply, 'review', record, { review, deadlines, canClose, ladder: ladderApplies(review), now: services.clock.now() });
     }),
+    page(paths.escalation.pattern, 'people.view', 'risk.viewed', 'The escalation of a concern about children from a risk review, step by step, and the form for the next step (RISK-7)', async (request, reply) => {
+      const actor = actorOf(request);
+      const found = await risk.escalation(actor, personIdOf(request), reviewIdOf(request));
+      const canEscalate = hasPermission(actor, 'risk.record') && found.review.owningAgencyId === actor.agencyId && found.applies;
+      return render(reply, 'escalation', found.record, { ...found, canEscalate, outcomes: ESCALATION_OUTCOMES, textMax: ESCALATION_TEXT_MAX, action: paths.escalation(found.record.id, found.review.id) });
+    }),
+    {
+      method: 'POST', url: paths.escalation.pattern, access: { permission: 'risk.record' }, audit: { action: 'risk.escalation_recorded' }, kind: 'page',
+      summary: 'Record the next step of escalating a concern about children: raised with the next rung of the ladder, or its answer (RISK-7)',
+      handler: async (request, reply) => {
+        const personId = personIdOf(request);
+        const reviewId = reviewIdOf(request);
+        const step = await risk.escalate(actorOf(request), personId, reviewId, request.body ?? {});
+        const notice = step.kind === 'raised' ? `Recorded: raised with ${step.raisedWith}` : 'Recorded: their answer';
+        return reply.redirectWithNotice(paths.escalation(personId, reviewId), notice);
+      },
+    },
     {
       // Posted to the review's own page, so a refusal comes back to it with the problem (post-redirect-get).
       method: 'POST', url: paths.review.pattern, access: { permission: 'risk.record' }, audit: { action: 'risk.deadline_met' }, kind: 'page',

@@ -12,10 +12,13 @@ export const riskPaths = {
   reviewNew: path('/people/:personId/risk/reviews/new'),
   /** One review; posting to it (with the deadline's id) records an action it left to do as done. */
   review: path('/people/:personId/risk/reviews/:reviewId'),
+  /** RISK-7: escalating a concern about children that has not been acted on, step by step. */
+  escalation: path('/people/:personId/risk/reviews/:reviewId/escalation'),
 };
 
 export const riskApiPaths = {
   reviews: path('/api/v1/people/:personId/risk/reviews'),
   review: path('/api/v1/people/:personId/risk/reviews/:reviewId'),
+  escalation: path('/api/v1/people/:personId/risk/reviews/:reviewId/escalation'),
   deadlineMet: path('/api/v1/people/:personId/risk/reviews/:reviewId/deadlines/:obligationId/met'),
 };

@@ -1,6 +1,6 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../../platform/access/policy.js';
-import { MAPPA_LEVELS, RISK_LEVELS, type ActionStatus, type Answers, type ConsiderationKey, type FollowUpAnswers } from './rules.js';
+import { ESCALATION_OUTCOMES, ESCALATION_STEPS, MAPPA_LEVELS, RISK_LEVELS, type ActionStatus, type Answers, type ConsiderationKey, type FollowUpAnswers } from './rules.js';
 
 /** One guided action as recorded in a review; `obligationId` names the deadline it started, if it did. */
 export type StoredAction = { id: string; consideration: ConsiderationKey; text: string; status: ActionStatus; note: string | null; obligationId: string | null };
@@ -34,3 +34,35 @@ export const riskReview = pgTable(
 );
 
 export type RiskReview = typeof riskReview.$inferSelect;
+
+/**
+ * One step of escalating a concern about children that has not been acted on (RISK-7): raised with the
+ * next rung of the ladder, or that rung's answer. An entry like the review it belongs to: signed, dated
+ * by the server, never changed; the ladder is these rows in order.
+ */
+export const riskEscalation = pgTable(
+  'risk_escalation',
+  {
+    id: uuid('id').primaryKey(),
+    reviewId: uuid('review_id').notNull().references(() => riskReview.id),
+    /** Its place on the ladder, from 0: steps recorded in one instant still read in order, and never two in one place. */
+    position: integer('position').notNull(),
+    personId: uuid('person_id').notNull(),
+    owningAgencyId: uuid('owning_agency_id').notNull(),
+    teamId: uuid('team_id').notNull(),
+    authorId: uuid('author_id').notNull(),
+    authorRole: text('author_role', { enum: ROLES }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+    kind: text('kind', { enum: ['raised', 'answered'] }).notNull(),
+    step: text('step', { enum: ESCALATION_STEPS }).notNull(),
+    /** For a step raised: who it was raised with. */
+    raisedWith: text('raised_with'),
+    /** For an answer: whether the matter was progressed. */
+    outcome: text('outcome', { enum: ESCALATION_OUTCOMES }),
+    /** The concern raised, or the answer given. */
+    text: text('text').notNull(),
+  },
+  (t) => [uniqueIndex('risk_escalation_position_key').on(t.reviewId, t.position)],
+);
+
+export type RiskEscalation = typeof riskEscalation.$inferSelect;

@@ -8,12 +8,12 @@ import type { AuditTrail } from '../../platform/audit/trail.js';
 import type { Clock } from '../../platform/clocks/clock.js';
 import type { ObligationRow, Obligations } from '../../platform/clocks/obligations.js';
 import type { Database, Queryable } from '../../platform/db/database.js';
-import { forbidden, invalid, notFound } from '../../platform/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import type { EntryKinds } from '../../platform/records/entries.js';
 import type { DirectoryService } from '../directory/service.js';
 import { RISK_REVIEW, riskReviewEntries } from './entry.js';
-import { checkReview, dutiesToStart } from './rules.js';
-import type { RiskReview, StoredAction } from './schema.js';
+import { checkEscalation, checkReview, dutiesToStart, ladderApplies, nextOnLadder } from './rules.js';
+import type { RiskEscalation, RiskReview, StoredAction } from './schema.js';
 import * as store from './store.js';
 
 /** The record a risk page belongs to, as the record frame shows it. */
@@ -21,6 +21,9 @@ export type RecordHeading = { id: string; name: string; via: string; expiresAt: 
 
 /** A review with its signature in words. */
 export type ReviewShown = RiskReview & { authorName: string; teamName: string; agencyName: string };
+
+/** A step of the escalation ladder with who recorded it, in words. */
+export type EscalationShown = RiskEscalation & { authorName: string };
 
 /** A deadline a review started, as its page shows it. */
 export type DeadlineShown = Pick<ObligationRow, 'id' | 'kind' | 'ruleId' | 'title' | 'dueAt' | 'state'>;
@@ -167,6 +170,54 @@ export class RiskService {
       const met = await this.deps.obligations.meet(tx, obligationId, actor.userId, lateReason);
       record({ action: 'risk.deadline_met', personId, subject: { type: 'obligation', id: obligationId }, details: { review: reviewId, ruleId: met.ruleId, late: met.late } });
       return met;
+    });
+  }
+
+  /** A review's escalation ladder (RISK-7) so far and the step it allows next; the read is recorded. */
+  async escalation(actor: Actor, personId: string, reviewId: string) {
+    await this.deps.guard.require(actor, 'people.view');
+    const opened = await this.open(actor, personId);
+    return this.deps.audit.read(auditActorOf(actor), async (tx, record) => {
+      const row = await store.reviewOf(tx, personId, reviewId, this.visible(actor, opened.at));
+      if (!row) throw notFound('RISK.REVIEW_NOT_FOUND', REVIEW_NOT_FOUND);
+      const [review] = await this.shown(tx, [row]);
+      const rows = await store.escalationsOf(tx, reviewId);
+      const names = await this.deps.directory.namesFor({ userIds: rows.map((r) => r.authorId) }, tx);
+      const steps: EscalationShown[] = rows.map((r) => ({ ...r, authorName: names.users.get(r.authorId)?.name ?? 'Unknown' }));
+      record({ action: 'risk.viewed', personId, subject: { type: RISK_REVIEW, id: reviewId }, details: { escalationSteps: steps.length } });
+      return { record: opened.record, review: review!, applies: ladderApplies(row), steps, next: nextOnLadder(rows) };
+    });
+  }
+
+  /**
+   * Records the next step of escalating a concern about children that has not been acted on (RISK-7):
+   * raised with the Senior / Principal Practitioner and line manager, their answer, then (if they could
+   * not progress it) the Head of Service and theirs. Only the step the ladder allows is recorded; two
+   * people recording at once take turns on the review's row, so neither step is lost or doubled.
+   */
+  async escalate(actor: Actor, personId: string, reviewId: string, input: unknown) {
+    await this.deps.guard.require(actor, 'risk.record');
+    const opened = await this.open(actor, personId, 'record a risk escalation step');
+    const signature = this.signature(actor);
+    return this.deps.audit.transaction(auditActorOf(actor), async (tx, record) => {
+      const review = await store.reviewOf(tx, personId, reviewId, this.visible(actor, opened.at));
+      if (!review) throw notFound('RISK.REVIEW_NOT_FOUND', REVIEW_NOT_FOUND);
+      if (review.owningAgencyId !== actor.agencyId) throw forbidden('RISK.NOT_OWNER', 'Only the agency that completed the risk review can escalate from it.');
+      if (!ladderApplies(review)) throw conflict('RISK.LADDER_NOT_APPLICABLE', 'This review found no risk to children and no children about the home, so there is nothing to escalate from it.');
+      await store.lockReview(tx, reviewId);
+      const climbed = await store.escalationsOf(tx, reviewId);
+      const checked = checkEscalation(climbed, input);
+      if ('problems' in checked) {
+        if (checked.refusal) throw conflict('RISK.LADDER_ENDED', checked.refusal);
+        throw invalid('RISK.ESCALATION_INVALID', checked.problems);
+      }
+      const { step } = checked;
+      const row = await store.insertEscalation(tx, {
+        id: randomUUID(), reviewId, position: climbed.length, personId, ...signature, kind: step.kind, step: step.step, text: step.text,
+        raisedWith: step.kind === 'raised' ? step.raisedWith : null, outcome: step.kind === 'answered' ? step.outcome : null,
+      });
+      record({ action: 'risk.escalation_recorded', personId, subject: { type: RISK_REVIEW, id: reviewId }, details: { kind: step.kind, step: step.step, ...(step.kind === 'answered' ? { outcome: step.outcome } : {}) } });
+      return row;
     });
   }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/database.js';
-import { riskReview, type RiskReview } from './schema.js';
+import { riskEscalation, riskReview, type RiskEscalation, type RiskReview } from './schema.js';
 
 /** Whether the reader may see a review, as an SQL condition (the access decision's twin, from the entry registry). */
 export type Visible = SQL;
@@ -24,4 +24,19 @@ export async function insertReview(db: Queryable, values: typeof riskReview.$inf
 export async function reviewHeadings(db: Queryable, ids: readonly string[]) {
   if (ids.length === 0) return [];
   return db.select({ id: riskReview.id, personId: riskReview.personId, recordedAt: riskReview.recordedAt }).from(riskReview).where(inArray(riskReview.id, [...ids]));
+}
+
+/** The escalation ladder of one review, in the order it was climbed. */
+export async function escalationsOf(db: Queryable, reviewId: string): Promise<RiskEscalation[]> {
+  return db.select().from(riskEscalation).where(eq(riskEscalation.reviewId, reviewId)).orderBy(asc(riskEscalation.position));
+}
+
+export async function insertEscalation(db: Queryable, values: typeof riskEscalation.$inferInsert): Promise<RiskEscalation> {
+  const [row] = await db.insert(riskEscalation).values(values).returning();
+  return row!;
+}
+
+/** Locks the review's row, so two steps of one ladder are recorded one after the other, each seeing the one before. */
+export async function lockReview(db: Queryable, reviewId: string): Promise<void> {
+  await db.select({ id: riskReview.id }).from(riskReview).where(eq(riskReview.id, reviewId)).for('update');
 }
