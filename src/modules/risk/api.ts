@@ -6,7 +6,8 @@ import type { RouteSpec } from '../../platform/http/route-table.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { riskApiPaths as api } from './paths.js';
-import { ACTION_STATUSES, ANSWERS, CONSIDERATION_KEYS, ESCALATION_OUTCOMES, ESCALATION_STEPS, FOLLOW_UP_KEYS, MAPPA_LEVELS, RISK_LEVELS, YES_NO } from './rules.js';
+import { ESCALATION_OUTCOMES, ESCALATION_STEPS } from './escalation-rules.js';
+import { ACTION_STATUSES, ANSWERS, CONSIDERATION_KEYS, FOLLOW_UP_KEYS, MAPPA_LEVELS, RISK_LEVELS, YES_NO } from './rules.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();

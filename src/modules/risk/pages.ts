@@ -8,6 +8,7 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { recordPaths } from '../people/paths.js';
 import { riskChart } from './chart.js';
+import { ESCALATION_OUTCOMES, ESCALATION_STEP_NAMES, ESCALATION_TEXT_MAX, ladderApplies } from './escalation-rules.js';
 import { reviewFromForm } from './form.js';
 import { riskPaths as paths } from './paths.js';
 import {
@@ -15,14 +16,10 @@ import {
   ANSWER_NAMES,
   CONSIDERATIONS,
   considerationOf,
-  ESCALATION_OUTCOMES,
-  ESCALATION_STEP_NAMES,
-  ESCALATION_TEXT_MAX,
   EVIDENCE_MAX,
   followUpsFor,
   FOLLOW_UPS,
   guidedActions,
-  ladderApplies,
   MAPPA_LEVEL_NAMES,
   MAPPA_LEVELS,
   RISK_LEVEL_NAMES,

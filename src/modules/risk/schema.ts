@@ -1,6 +1,7 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../../platform/access/policy.js';
-import { ESCALATION_OUTCOMES, ESCALATION_STEPS, MAPPA_LEVELS, RISK_LEVELS, type ActionStatus, type Answers, type ConsiderationKey, type FollowUpAnswers } from './rules.js';
+import { ESCALATION_OUTCOMES, ESCALATION_STEPS } from './escalation-rules.js';
+import { MAPPA_LEVELS, RISK_LEVELS, type ActionStatus, type Answers, type ConsiderationKey, type FollowUpAnswers } from './rules.js';
 
 /** One guided action as recorded in a review; `obligationId` names the deadline it started, if it did. */
 export type StoredAction = { id: string; consideration: ConsiderationKey; text: string; status: ActionStatus; note: string | null; obligationId: string | null };

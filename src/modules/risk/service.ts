@@ -12,7 +12,8 @@ import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js
 import type { EntryKinds } from '../../platform/records/entries.js';
 import type { DirectoryService } from '../directory/service.js';
 import { RISK_REVIEW, riskReviewEntries } from './entry.js';
-import { checkEscalation, checkReview, dutiesToStart, ladderApplies, nextOnLadder } from './rules.js';
+import { checkEscalation, ladderApplies, nextOnLadder } from './escalation-rules.js';
+import { checkReview, dutiesToStart } from './rules.js';
 import type { RiskEscalation, RiskReview, StoredAction } from './schema.js';
 import * as store from './store.js';
 
