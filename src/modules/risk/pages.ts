@@ -1,6 +1,6 @@
+import { answer, page } from '../../platform/http/page-kit.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access/decide.js';
-import type { Permission } from '../../platform/access/policy.js';
 import { ROLE_NAMES } from '../../platform/access/policy.js';
 import type { RouteSpec } from '../../platform/http/route-table.js';
 import { actorOf } from '../../platform/http/request-actor.js';
@@ -32,11 +32,6 @@ import {
 import type { RecordHeading } from './service.js';
 
 type Values = Record<string, unknown>;
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
-
-const page = (url: string, permission: Permission, action: string, summary: string, handler: Handler): RouteSpec => ({
-  method: 'GET', url, access: { permission }, audit: { action }, kind: 'page', summary, handler,
-});
 
 const NAMES = { role: ROLE_NAMES, answer: ANSWER_NAMES, level: RISK_LEVEL_NAMES, mappa: MAPPA_LEVEL_NAMES, step: ESCALATION_STEP_NAMES };
 const STAGES: readonly ReviewStage[] = ['considerations', 'follow_ups', 'checklist'];
@@ -83,7 +78,7 @@ function reviewStep(request: FastifyRequest) {
 export function riskPages(services: Services): RouteSpec[] {
   const risk = services.risk;
   return [
-    page(paths.risk.pattern, 'people.view', 'risk.viewed', 'A person’s risk over time: a chart and a table of every risk review your agency may see (RISK-1)', async (request, reply) => {
+    page(paths.risk.pattern, { permission: 'people.view', audit: 'risk.viewed', summary: 'A person’s risk over time: a chart and a table of every risk review your agency may see (RISK-1)' }, async (request, reply) => {
       const actor = actorOf(request);
       const { record, reviews, withheld } = await risk.history(actor, personIdOf(request));
       return render(reply, 'risk', record, {
@@ -94,52 +89,40 @@ export function riskPages(services: Services): RouteSpec[] {
         canRecord: hasPermission(actor, 'risk.record'),
       });
     }),
-    page(paths.reviewNew.pattern, 'risk.record', 'person.viewed', 'Form to complete a risk review: the risk considerations, their guided actions and the level of risk (RISK-1, RISK-2)', async (request, reply) => {
+    page(paths.reviewNew.pattern, { permission: 'risk.record', audit: 'person.viewed', summary: 'Form to complete a risk review: the risk considerations, their guided actions and the level of risk (RISK-1, RISK-2)' }, async (request, reply) => {
       const { record } = await risk.forNewReview(actorOf(request), personIdOf(request));
       return render(reply, 'review-form', record, { ...reviewStep(request), action: paths.reviewNew(record.id), considerationOf, levels: RISK_LEVELS, mappaLevels: MAPPA_LEVELS, evidenceMax: EVIDENCE_MAX, noteMax: ACTION_NOTE_MAX });
     }),
-    {
-      method: 'POST', url: paths.reviewNew.pattern, access: { permission: 'risk.record' }, audit: { action: 'risk.review_completed' }, kind: 'page',
-      summary: 'Complete a risk review: refused unless every consideration is answered and every guided action recorded; actions still to do become deadlines (RISK-2, RISK-6 to RISK-9)',
-      handler: async (request, reply) => {
-        const personId = personIdOf(request);
-        const review = await risk.complete(actorOf(request), personId, reviewFromForm((request.body ?? {}) as Values));
-        return reply.redirectWithNotice(paths.review(personId, review.id), 'The risk review has been completed');
-      },
-    },
-    page(paths.review.pattern, 'people.view', 'risk.viewed', 'One risk review: the answers, the guided actions as recorded, and the deadlines it started', async (request, reply) => {
+    answer(paths.reviewNew.pattern, { permission: 'risk.record', audit: 'risk.review_completed', summary: 'Complete a risk review: refused unless every consideration is answered and every guided action recorded; actions still to do become deadlines (RISK-2, RISK-6 to RISK-9)' }, async (request, reply) => {
+      const personId = personIdOf(request);
+      const review = await risk.complete(actorOf(request), personId, reviewFromForm((request.body ?? {}) as Values));
+      return reply.redirectWithNotice(paths.review(personId, review.id), 'The risk review has been completed');
+    }),
+    page(paths.review.pattern, { permission: 'people.view', audit: 'risk.viewed', summary: 'One risk review: the answers, the guided actions as recorded, and the deadlines it started' }, async (request, reply) => {
       const { record, review, deadlines } = await risk.review(actorOf(request), personIdOf(request), reviewIdOf(request));
       const actor = actorOf(request);
       const canClose = hasPermission(actor, 'risk.record') && review.owningAgencyId === actor.agencyId;
       return render(reply, 'review', record, { review, deadlines, canClose, ladder: ladderApplies(review), now: services.clock.now() });
     }),
-    page(paths.escalation.pattern, 'people.view', 'risk.viewed', 'The escalation of a concern about children from a risk review, step by step, and the form for the next step (RISK-7)', async (request, reply) => {
+    page(paths.escalation.pattern, { permission: 'people.view', audit: 'risk.viewed', summary: 'The escalation of a concern about children from a risk review, step by step, and the form for the next step (RISK-7)' }, async (request, reply) => {
       const actor = actorOf(request);
       const found = await risk.escalation(actor, personIdOf(request), reviewIdOf(request));
       const canEscalate = hasPermission(actor, 'risk.record') && found.review.owningAgencyId === actor.agencyId && found.applies;
       return render(reply, 'escalation', found.record, { ...found, canEscalate, outcomes: ESCALATION_OUTCOMES, textMax: ESCALATION_TEXT_MAX, action: paths.escalation(found.record.id, found.review.id) });
     }),
-    {
-      method: 'POST', url: paths.escalation.pattern, access: { permission: 'risk.record' }, audit: { action: 'risk.escalation_recorded' }, kind: 'page',
-      summary: 'Record the next step of escalating a concern about children: raised with the next rung of the ladder, or its answer (RISK-7)',
-      handler: async (request, reply) => {
-        const personId = personIdOf(request);
-        const reviewId = reviewIdOf(request);
-        const step = await risk.escalate(actorOf(request), personId, reviewId, request.body ?? {});
-        const notice = step.kind === 'raised' ? `Recorded: raised with ${step.raisedWith}` : 'Recorded: their answer';
-        return reply.redirectWithNotice(paths.escalation(personId, reviewId), notice);
-      },
-    },
-    {
-      // Posted to the review's own page, so a refusal comes back to it with the problem (post-redirect-get).
-      method: 'POST', url: paths.review.pattern, access: { permission: 'risk.record' }, audit: { action: 'risk.deadline_met' }, kind: 'page',
-      summary: 'Record that an action a risk review left to do has been done: its deadline is met (late with the reason, if past due)',
-      handler: async (request, reply) => {
-        const personId = personIdOf(request);
-        const reviewId = reviewIdOf(request);
-        const met = await risk.meetDeadline(actorOf(request), personId, reviewId, obligationIdOf(request), request.body ?? {});
-        return reply.redirectWithNotice(paths.review(personId, reviewId), `Recorded as done: ${met.title}`);
-      },
-    },
+    answer(paths.escalation.pattern, { permission: 'risk.record', audit: 'risk.escalation_recorded', summary: 'Record the next step of escalating a concern about children: raised with the next rung of the ladder, or its answer (RISK-7)' }, async (request, reply) => {
+      const personId = personIdOf(request);
+      const reviewId = reviewIdOf(request);
+      const step = await risk.escalate(actorOf(request), personId, reviewId, request.body ?? {});
+      const notice = step.kind === 'raised' ? `Recorded: raised with ${step.raisedWith}` : 'Recorded: their answer';
+      return reply.redirectWithNotice(paths.escalation(personId, reviewId), notice);
+    }),
+        // Posted to the review's own page, so a refusal comes back to it with the problem (post-redirect-get).
+answer(paths.review.pattern, { permission: 'risk.record', audit: 'risk.deadline_met', summary: 'Record that an action a risk review left to do has been done: its deadline is met (late with the reason, if past due)' }, async (request, reply) => {
+      const personId = personIdOf(request);
+      const reviewId = reviewIdOf(request);
+      const met = await risk.meetDeadline(actorOf(request), personId, reviewId, obligationIdOf(request), request.body ?? {});
+      return reply.redirectWithNotice(paths.review(personId, reviewId), `Recorded as done: ${met.title}`);
+    }),
   ];
 }
