@@ -10,7 +10,7 @@
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { nameQuery, normaliseNhsNumber, normalisePostcode } from '../../src/modules/people/rules.js';
-import { candidatesStatement, findCandidates, SEARCH_SETTINGS, type SearchCriteria } from '../../src/modules/people/store.js';
+import { candidatesStatement, EVERYONE, findCandidates, SEARCH_SETTINGS, type SearchAmong, type SearchCriteria } from '../../src/modules/people/store.js';
 import { connectDatabase, parametersOf, runTransaction } from '../../src/platform/db/database.js';
 
 const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/concord_bench';
@@ -32,9 +32,15 @@ const literal = (value: unknown): string =>
 
 const handle = connectDatabase(url, 1);
 try {
+  // EXPLAIN_AS=<email> explains the search as that user's relationship search (among the people they may open), as a name-only search runs.
+  const as = process.env.EXPLAIN_AS;
+  const user = as ? (await handle.pool.query<{ id: string; agency_id: string }>('select id, agency_id from app_user where email = $1', [as])).rows[0] : undefined;
+  if (as && !user) throw new Error(`No user ${as}`);
+  const now = new Date();
+  const among: SearchAmong = user ? { kind: 'related', agencyId: user.agency_id, userId: user.id, today: now.toISOString().slice(0, 10), now } : EVERYONE;
   const plan = await runTransaction(handle.db, SEARCH_SETTINGS, async (tx) => {
-    await findCandidates(tx, criteria);
-    const { statement, values } = candidatesStatement(criteria);
+    await findCandidates(tx, criteria, 20, among);
+    const { statement, values } = candidatesStatement(criteria, 20, among);
     const result = await tx.execute<{ 'QUERY PLAN': string }>(
       sql.raw(`explain (analyze, buffers) execute ${statement.name}(${parametersOf(statement, values).map(literal).join(', ')})`),
     );

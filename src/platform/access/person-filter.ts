@@ -48,21 +48,6 @@ export function recordVisibleTo(v: RecordViewer, personId: Column): SQL {
   return sql`(${involved(v, personId)} or ${exceptionFor(v, personId)} or ${glassFor(v, personId)})`;
 }
 
-/**
- * The ids of the people recordVisibleTo admits, as a query, for a statement that looks among them
- * once rather than asking of each person in turn (a search among the people an actor works with).
- * It must admit exactly who recordVisibleTo admits: a statement using it still applies
- * recordVisibleTo to what it returns, so it can hide no more than this finds.
- */
-export function recordsVisibleTo(v: RecordViewer): SQL {
-  return sql`
-    select ${involvement.personId} as person_id from ${involvement}
-      where ${involvement.agencyId} = ${v.agencyId} and ${involvement.endedAt} is null and ${involvement.role} <> 'referrer'
-    union select e.person_id from ${sharingException} e
-      where ${v.agencyId} = any(e.agency_ids) and e.review_date >= ${v.today} and not exists (select 1 from ${sharingExceptionEnd} x where x.exception_id = e.id)
-    union select b.person_id from ${breakGlass} b where b.user_id = ${v.userId} and b.started_at <= ${v.now} and b.expires_at > ${v.now}`;
-}
-
 const namesActor = (alias: string, actor: Actor) =>
   sql`(${uuid(actor.agencyId)} = any(${sql.raw(alias)}.agency_ids) or ${actor.agencyType}::text = any(${sql.raw(alias)}.agency_types))`;
 
