@@ -56,7 +56,7 @@ describe('the notes on a record', () => {
     assert.equal(page.statusCode, 200);
     assert.deepEqual(titlesOn(page.body), ['New telephone number']);
     assert.doesNotMatch(page.body, /Medication review|Hearing voices/);
-    assert.match(textOf(page.body), /Other agencies’ notes about risk, physical health, mental health, drug and alcohol use, offending, children and safeguarding, housing, money and benefits and other notes are not shared with Harbour Housing Options: there is no consent in force to share them\./);
+    assert.match(textOf(page.body), /Other agencies’ notes about risk, physical health, mental health, drug and alcohol use, offending, children and safeguarding, housing, money and benefits, abuse and adult safeguarding, relationships and sexuality, education and training, faith and spiritual matters, hobbies and recreation, legal status, goals and support plan and other notes are not shared with Harbour Housing Options: there is no consent in force to share them\./);
     assert.doesNotMatch(page.body, /Correct this note|Restrict who can see this/, 'only the owning agency corrects or restricts');
     assert.deepEqual(await actionsSince(before), [['notes.viewed', 'success', { notes: 1 }]]);
 

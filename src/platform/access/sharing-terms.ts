@@ -14,6 +14,15 @@ export const INFORMATION_CATEGORIES = [
   'children_safeguarding',
   'housing',
   'finance',
+  // Added for the holistic assessment's domains (ASSESS-2), so need-to-know applies domain by domain.
+  // A consent names its categories, so one recorded before these existed does not cover them.
+  'adult_safeguarding',
+  'relationships_sexuality',
+  'education_training',
+  'beliefs',
+  'leisure',
+  'legal_status',
+  'care_plan',
   'notes',
 ] as const;
 export type InformationCategory = (typeof INFORMATION_CATEGORIES)[number];
@@ -28,6 +37,13 @@ export const CATEGORY_NAMES: Record<InformationCategory, string> = {
   children_safeguarding: 'Children and safeguarding',
   housing: 'Housing',
   finance: 'Money and benefits',
+  adult_safeguarding: 'Abuse and adult safeguarding',
+  relationships_sexuality: 'Relationships and sexuality',
+  education_training: 'Education and training',
+  beliefs: 'Faith and spiritual matters',
+  leisure: 'Hobbies and recreation',
+  legal_status: 'Legal status',
+  care_plan: 'Goals and support plan',
   notes: 'Other notes',
 };
 
