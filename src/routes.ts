@@ -14,6 +14,7 @@ import { caseRoutes } from './modules/cases/routes.js';
 import { accessReviewRoutes } from './modules/access-review/routes.js';
 import { notesRoutes } from './modules/notes/routes.js';
 import { riskRoutes } from './modules/risk/routes.js';
+import { assessmentsRoutes } from './modules/assessments/routes.js';
 import { auditRoutes } from './platform/audit/routes.js';
 import { accountRoutes } from './platform/auth/account-routes.js';
 import type { Services } from './services.js';
@@ -38,6 +39,7 @@ export function allRoutes(services: Services, pool: pg.Pool, cookieSecure: boole
     ...involvementRoutes(services),
     ...notesRoutes(services),
     ...riskRoutes(services),
+    ...assessmentsRoutes(services),
     ...sharingRoutes(services),
     ...referralRoutes(services),
     ...caseRoutes(services),

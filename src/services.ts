@@ -3,6 +3,9 @@ import { noteEntries } from './modules/notes/entry.js';
 import { riskReviewEntries } from './modules/risk/entry.js';
 import { RiskService } from './modules/risk/service.js';
 import { riskReviewSubjects } from './modules/risk/subject.js';
+import { assessmentEntries } from './modules/assessments/entry.js';
+import { AssessmentsService } from './modules/assessments/service.js';
+import { assessmentSubjects } from './modules/assessments/subject.js';
 import type { Config } from './config.js';
 import { AccessGuard } from './platform/access/guard.js';
 import { recordOpener } from './platform/access/open-record.js';
@@ -52,6 +55,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   obligationSubjects.register(referralSubjects(directory));
   obligationSubjects.register(caseSubjects(directory));
   obligationSubjects.register(riskReviewSubjects());
+  obligationSubjects.register(assessmentSubjects);
   const obligations = new Obligations(db, clock, obligationSubjects);
   const cases = new CasesService(db, obligations);
   // The known check (REF-8) is for teams that receive referrals: the referrals module says which, read when a search asks.
@@ -63,12 +67,14 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   entryKinds.register(noteEntries);
   entryKinds.register(riskReviewEntries);
   const risk = new RiskService({ db, audit, guard, clock, openRecord, obligations, entryKinds, directory });
+  const assessments = new AssessmentsService(db, audit, guard, clock, openRecord, obligations);
+  entryKinds.register(assessmentEntries);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, openRecord);
   const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, entryKinds);
   const caseReader = new CaseReader({ db, audit, guard, clock, cases, obligations, people, directory });
   const accessReview = new AccessReviewService({ db, audit, guard, clock, people, directory, config: config.accessReview });
   directory.useAlerts(accessReview);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory, openRecord });
-  const core = { db, clock, audit, guard, openRecord, entryKinds, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, config };
+  const core = { db, clock, audit, guard, openRecord, entryKinds, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, assessments, config };
   return { ...core, sharing, involvement, risk, accessReview, transparency, myWork: new MyWork(core) };
 }

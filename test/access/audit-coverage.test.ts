@@ -8,6 +8,7 @@ import type { Actor } from '../../src/platform/access/actor.js';
 import type { RouteSpec } from '../../src/platform/http/route-table.js';
 import { insertFacts } from './world.js';
 import { guidedActions, type Answers, type FollowUpAnswers } from '../../src/modules/risk/rules.js';
+import { DOMAINS } from '../../src/modules/assessments/rules.js';
 
 /*
  * Every read of a person's data is audited (DESIGN §3): this walks the app's own route table, so a
@@ -76,6 +77,14 @@ await t.pool.query(`insert into access_alert (id, kind, user_id, person_id, brea
 const glassRequest = (await t.pool.query(`insert into break_glass_request (person_id, user_id, agency_id, team_id, reason_code, reason_text, requested_at)
   values ('${about}', '${raj.userId}', '${raj.agencyId}', '${raj.teamId}', 'risk_to_life', 'Waiting for the Caldicott guardian', now()) returning id`)).rows[0]!.id as string;
 
+// An assessment completed and one in draft, written through the service as a practitioner would.
+const assessments = t.services.assessments;
+let assessing = await assessments.start(tom, about, { kind: 'core', assessmentAgreement: 'agreed', sharingAgreement: 'agreed' });
+for (const { key } of DOMAINS) assessing = await assessments.saveDomain(tom, about, assessing.id, key, { status: 'assessed', needs: 'Some', source: 'The person', verified: 'yes', version: assessing.version });
+assessing = await assessments.saveOutcome(tom, about, assessing.id, { goals: 'Stay well', options: 'Support', nextSteps: 'Visits', agenciesToInvolve: 'None', version: assessing.version });
+const assessmentDone = await assessments.complete(tom, about, assessing.id, { version: assessing.version });
+const assessmentDraft = await assessments.start(tom, about, { kind: 'short_term', assessmentAgreement: 'agreed', sharingAgreement: 'agreed' });
+
 type Subject = { id: string; name: string };
 const people: Subject[] = [
   { id: received.personId, name: 'Coverage Auditwrena' },
@@ -96,6 +105,9 @@ const PARAMETERS: Record<string, () => Promise<{ value: string; personId: string
   involvementId: async () => (await t.pool.query('select id, person_id from involvement where person_id = any($1)', [people.map((p) => p.id)])).rows.map((r) => ({ value: r.id as string, personId: r.person_id as string })),
   noteId: async () => [{ value: facts.note, personId: about }],
   reviewId: async () => [{ value: riskReview.id, personId: about }],
+  assessmentId: async () => [{ value: assessmentDone.id, personId: about }],
+  draftId: async () => [{ value: assessmentDraft.id, personId: about }],
+  domain: async () => [{ value: 'abuse', personId: about }],
   consentId: async () => [{ value: facts.consent, personId: about }],
   restrictionId: async () => [{ value: facts.restriction, personId: about }],
   exceptionId: async () => [{ value: facts.exception, personId: about }],

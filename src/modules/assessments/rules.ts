@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InformationCategory } from '../../platform/access/sharing-terms.js';
 import { endOfLondonDay, londonDate } from '../../platform/clocks/working-days.js';
+import { wholeNumber } from '../../platform/input-rules.js';
 
 /**
  * The holistic assessment (ASSESS-1 … ASSESS-5, REC-2, NOTE-3) as pure rules: its domains and the
@@ -99,6 +100,15 @@ export const domainSchema = z.object({
 export type DomainAnswer = z.infer<typeof domainSchema>;
 
 export type Problem = { field: string; message: string };
+
+const VERSION_PROBLEM = 'Reload the draft and save again: the version of the draft you changed is missing or wrong';
+const versionField = wholeNumber({ invalid: VERSION_PROBLEM, min: [1, VERSION_PROBLEM] });
+
+/** The version of the draft a save was made against, so a save made by someone since is not overwritten. */
+export function readVersion(input: Record<string, unknown>): { version: number } | { problem: Problem } {
+  const parsed = versionField.safeParse(input.version ?? undefined);
+  return parsed.success ? { version: parsed.data } : { problem: { field: 'version', message: VERSION_PROBLEM } };
+}
 
 /** What is still missing from one domain before the assessment can be completed; none when it is answered. */
 export function domainProblems(key: DomainKey, answer: DomainAnswer | undefined | null): Problem[] {

@@ -62,6 +62,7 @@ export const recordPaths = {
   person: peoplePaths.person,
   notes: path('/people/:personId/notes'),
   risk: path('/people/:personId/risk'),
+  assessments: path('/people/:personId/assessments'),
   agencies: path('/people/:personId/agencies'),
   sharing: path('/people/:personId/sharing'),
   access: path('/people/:personId/access'),

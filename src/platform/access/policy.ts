@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   'referrals.allocate': 'Allocate a care coordinator and open a case',
   'notes.record': 'Write notes on a person’s record',
   'risk.record': 'Complete risk reviews on a person’s record: the risk considerations, their guided actions and the level of risk',
+  'assessments.record': 'Write, save and complete holistic assessments of a person',
   'sharing.record': 'Record consent decisions and restrictions on sharing',
   'sharing.exception': 'Decide to share without consent under a lawful exception (team manager or above)',
   'involvement.manage': 'Add agencies to a person’s care and end their involvement',
@@ -47,7 +48,7 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 const EVERY_SIGNED_IN_USER: Permission[] = ['workspace.view', 'account.tokens', 'directory.view'];
-const CASEWORK: Permission[] = ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work', 'notes.record', 'risk.record', 'sharing.record', 'records.break_glass'];
+const CASEWORK: Permission[] = ['people.search', 'people.view', 'people.record', 'referrals.make', 'referrals.work', 'notes.record', 'risk.record', 'assessments.record', 'sharing.record', 'records.break_glass'];
 /** Coordinators and their managers hold the whole picture: who is involved, and who has looked. */
 const COORDINATION: Permission[] = ['involvement.manage', 'records.viewers'];
 
