@@ -238,3 +238,33 @@ describe('need-to-know, domain by domain (CON-2)', () => {
     assert.equal((await tom.get(paths.assessment(other.id, done.id))).statusCode, 404, 'an assessment is found only under its own person');
   });
 });
+
+describe('assessment clocks (ASSESS-4, ASSESS-5)', () => {
+  test('short-term work starts a three-month clock for a core assessment; the core assessment meets it and starts its own review; My work shows it', async () => {
+    const person = await world.person();
+    const short = await world.completed(tomActor, person.id, { kind: 'short_term' });
+    assert.deepEqual((await world.rows(person.id)).obligations.map((o) => [o.kind, o.rule_id, o.state, o.subject_id, o.due_at.toISOString()]), [
+      ['assessment.core_needed', 'ASSESS-5', 'open', short.id, '2026-06-03T22:59:59.999Z'],
+    ]);
+    // The day it falls due, My work lists it, named by the assessment's own module (the subject registry).
+    t.clock.advance(92 * 86_400_000 - 10 * 3_600_000);
+    const home = await (await new Browser(t.app).signIn(TOM)).get('/');
+    assert.match(textOf(home.body), /Assessment for short-term work of 3 March 2026/);
+    assert.match(home.body, new RegExp(`href="${paths.assessment(person.id, short.id)}"`));
+
+    t.clock.advance(86_400_000);
+    const core = await world.completed(tomActor, person.id, { kind: 'core' });
+    assert.deepEqual((await world.rows(person.id)).obligations.map((o) => [o.kind, o.state, o.subject_id]), [
+      ['assessment.core_needed', 'met', short.id],
+      ['assessment.review', 'open', core.id],
+    ]);
+    // A review is a new core assessment: it meets the last one's review and starts the next.
+    t.clock.advance(86_400_000);
+    const review = await world.completed(tomActor, person.id, { kind: 'core' });
+    assert.deepEqual((await world.rows(person.id)).obligations.map((o) => [o.kind, o.state, o.subject_id]), [
+      ['assessment.core_needed', 'met', short.id],
+      ['assessment.review', 'met', core.id],
+      ['assessment.review', 'open', review.id],
+    ]);
+  });
+});
