@@ -5,6 +5,7 @@ import { RiskService } from './modules/risk/service.js';
 import { riskReviewSubjects } from './modules/risk/subject.js';
 import { assessmentEntries } from './modules/assessments/entry.js';
 import { AssessmentsService } from './modules/assessments/service.js';
+import { EscalationsService } from './modules/assessments/escalations.js';
 import { assessmentSubjects } from './modules/assessments/subject.js';
 import type { Config } from './config.js';
 import { AccessGuard } from './platform/access/guard.js';
@@ -68,6 +69,7 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   entryKinds.register(riskReviewEntries);
   const risk = new RiskService({ db, audit, guard, clock, openRecord, obligations, entryKinds, directory });
   const assessments = new AssessmentsService(db, audit, guard, clock, openRecord, obligations);
+  const escalations = new EscalationsService(db, audit, guard, clock, openRecord, directory);
   entryKinds.register(assessmentEntries);
   const involvement = new InvolvementService(db, audit, guard, clock, directory, openRecord);
   const sharing = new SharingService(db, audit, guard, clock, openRecord, directory, entryKinds);
@@ -75,6 +77,6 @@ export function createServices(db: Database, clock: Clock, config: Pick<Config, 
   const accessReview = new AccessReviewService({ db, audit, guard, clock, people, directory, config: config.accessReview });
   directory.useAlerts(accessReview);
   const transparency = new Transparency({ db, audit, guard, clock, people, directory, openRecord });
-  const core = { db, clock, audit, guard, openRecord, entryKinds, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, assessments, config };
+  const core = { db, clock, audit, guard, openRecord, entryKinds, directory, sessions, apiTokens, signIn, obligationSubjects, obligations, cases, caseReader, people, referrals, notes, assessments, escalations, config };
   return { ...core, sharing, involvement, risk, accessReview, transparency, myWork: new MyWork(core) };
 }

@@ -61,3 +61,31 @@ CREATE TRIGGER assessment_no_update BEFORE UPDATE OR DELETE ON assessment
 --> statement-breakpoint
 CREATE TRIGGER assessment_item_no_update BEFORE UPDATE OR DELETE ON assessment_item
   FOR EACH ROW EXECUTE FUNCTION entry_refuse_change();
+--> statement-breakpoint
+-- ASSESS-6: each step taken to get information another agency holds, with its answer; never changed.
+CREATE TABLE "information_escalation" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"difficulty_id" uuid NOT NULL REFERENCES information_escalation(id),
+	"person_id" uuid NOT NULL REFERENCES person(id),
+	"owning_agency_id" uuid NOT NULL REFERENCES agency(id),
+	"team_id" uuid NOT NULL REFERENCES team(id),
+	"recorded_by" uuid NOT NULL REFERENCES app_user(id),
+	"held_by" text NOT NULL CHECK (char_length(held_by) BETWEEN 1 AND 500),
+	"information_sought" text NOT NULL CHECK (char_length(information_sought) BETWEEN 1 AND 5000),
+	"step" text NOT NULL CHECK (step IN ('supervisor', 'manager', 'onward')),
+	"escalated_to" text NOT NULL CHECK (char_length(escalated_to) BETWEEN 1 AND 500),
+	"answer" text NOT NULL CHECK (char_length(answer) BETWEEN 1 AND 5000),
+	"resolved" boolean NOT NULL,
+	-- The step's place in its difficulty, 1 for the first: the order does not hang on clock resolution,
+	-- and two people taking the same next step at once cannot both succeed.
+	"position" integer NOT NULL CHECK (position >= 1),
+	"recorded_at" timestamp with time zone NOT NULL,
+	CONSTRAINT information_escalation_first CHECK ((position = 1) = (difficulty_id = id))
+);
+--> statement-breakpoint
+CREATE INDEX "information_escalation_person_idx" ON "information_escalation" USING btree ("person_id", "recorded_at");
+--> statement-breakpoint
+CREATE UNIQUE INDEX "information_escalation_position_key" ON "information_escalation" USING btree ("difficulty_id", "position");
+--> statement-breakpoint
+CREATE TRIGGER information_escalation_no_update BEFORE UPDATE OR DELETE ON information_escalation
+  FOR EACH ROW EXECUTE FUNCTION entry_refuse_change();

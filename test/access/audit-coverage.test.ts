@@ -83,6 +83,7 @@ let assessing = await assessments.start(tom, about, { kind: 'core', assessmentAg
 for (const { key } of DOMAINS) assessing = await assessments.saveDomain(tom, about, assessing.id, key, { status: 'assessed', needs: 'Some', source: 'The person', verified: 'yes', version: assessing.version });
 assessing = await assessments.saveOutcome(tom, about, assessing.id, { goals: 'Stay well', options: 'Support', nextSteps: 'Visits', agenciesToInvolve: 'None', version: assessing.version });
 const assessmentDone = await assessments.complete(tom, about, assessing.id, { version: assessing.version });
+const difficulty = await t.services.escalations.escalate(tom, about, { heldBy: 'Northshire GP practice', informationSought: 'Medication history', step: 'supervisor', escalatedTo: 'Priya Raman, team manager', answer: 'Will call the practice manager', resolved: 'no' });
 const assessmentDraft = await assessments.start(tom, about, { kind: 'short_term', assessmentAgreement: 'agreed', sharingAgreement: 'agreed' });
 
 type Subject = { id: string; name: string };
@@ -108,6 +109,7 @@ const PARAMETERS: Record<string, () => Promise<{ value: string; personId: string
   assessmentId: async () => [{ value: assessmentDone.id, personId: about }],
   draftId: async () => [{ value: assessmentDraft.id, personId: about }],
   domain: async () => [{ value: 'abuse', personId: about }],
+  difficultyId: async () => [{ value: difficulty.id, personId: about }],
   consentId: async () => [{ value: facts.consent, personId: about }],
   restrictionId: async () => [{ value: facts.restriction, personId: about }],
   exceptionId: async () => [{ value: facts.exception, personId: about }],

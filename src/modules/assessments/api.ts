@@ -7,7 +7,7 @@ import type { RouteSpec } from '../../platform/http/route-table.js';
 import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { assessmentsApiPaths as api } from './paths.js';
-import { agreementSchema, AGREEMENTS, ASSESSMENT_KINDS, DOMAIN_KEYS, DOMAIN_STATUSES, domainSchema, outcomeSchema } from './rules.js';
+import { agreementSchema, AGREEMENTS, ASSESSMENT_KINDS, DOMAIN_KEYS, DOMAIN_STATUSES, domainSchema, ESCALATION_STEPS, escalationSchema, escalationStepSchema, outcomeSchema } from './rules.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime();
@@ -72,6 +72,22 @@ const shownAssessment = signed.extend({
   outcomeHidden: hidden,
 });
 
+const escalationStep = z.object({
+  id,
+  difficultyId: id.describe('The first step of this difficulty'),
+  personId: id,
+  owningAgencyId: id,
+  recordedBy: id,
+  heldBy: z.string().describe('The agency or service that holds the information'),
+  informationSought: z.string(),
+  step: z.enum(ESCALATION_STEPS),
+  escalatedTo: z.string(),
+  answer: z.string().describe('What they said or did'),
+  resolved: z.boolean(),
+  recordedAt: timestamp,
+});
+const difficulty = z.object({ id, heldBy: z.string(), informationSought: z.string(), resolved: z.boolean(), steps: z.array(escalationStep.extend({ recordedByName: z.string() })) });
+
 const personParams = z.object({ personId: id });
 const draftParams = personParams.extend({ draftId: id });
 const domainParams = draftParams.extend({ domain: z.enum(DOMAIN_KEYS) });
@@ -111,5 +127,14 @@ export function assessmentsApi(services: Services): RouteSpec[] {
     endpoint('POST', api.completion.pattern, 'assessments.record', { action: 'assessment.completed' }, 'Sign and complete a draft: it becomes an entry and its clock starts (ASSESS-3 … ASSESS-5); refused while a domain or the outcome is unanswered',
       { params: draftParams, body: z.object({ version }), response: signed, successStatus: 201 },
       (request, actor) => assessments.complete(actor, personIdOf(request), draftIdOf(request), bodyOf(request))),
+    endpoint('GET', api.escalations.pattern, 'people.view', { action: 'assessment.escalations_viewed' }, 'Difficulties getting information from other agencies, each with its steps oldest first (ASSESS-6)',
+      { params: personParams, response: z.object({ difficulties: z.array(difficulty) }) },
+      async (request, actor) => ({ difficulties: (await services.escalations.list(actor, personIdOf(request))).difficulties })),
+    endpoint('POST', api.escalations.pattern, 'assessments.record', { action: 'assessment.escalated' }, 'Record difficulty getting information and its first step, to a supervisor or manager (ASSESS-6)',
+      { params: personParams, body: escalationSchema, response: escalationStep, successStatus: 201 },
+      (request, actor) => services.escalations.escalate(actor, personIdOf(request), bodyOf(request))),
+    endpoint('POST', api.escalationSteps.pattern, 'assessments.record', { action: 'assessment.escalated' }, 'Record the next step of a difficulty: further up, never back down; 409 once resolved (ASSESS-6)',
+      { params: personParams.extend({ difficultyId: id }), body: escalationStepSchema, response: escalationStep, successStatus: 201 },
+      (request, actor) => services.escalations.escalateFurther(actor, personIdOf(request), referenceOrNotFound(paramsOf(request).difficultyId, 'ASSESSMENTS.DIFFICULTY_NOT_FOUND'), bodyOf(request))),
   ];
 }

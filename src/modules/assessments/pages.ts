@@ -10,7 +10,7 @@ import { referenceOrNotFound } from '../../platform/validation.js';
 import type { Services } from '../../services.js';
 import { recordPaths } from '../people/paths.js';
 import { assessmentsPaths as paths } from './paths.js';
-import { ASSESSMENT_KIND_NAMES, DOMAINS, domainOf, isDomainKey, nextDomain, SHORT_MAX, TEXT_MAX, type DomainKey } from './rules.js';
+import { ASSESSMENT_KIND_NAMES, DOMAINS, ESCALATION_STEP_NAMES, domainOf, isDomainKey, nextDomain, SHORT_MAX, TEXT_MAX, type DomainKey } from './rules.js';
 import { AssessmentsService, type RecordHeading, type SaveMode } from './service.js';
 
 type Values = Record<string, unknown>;
@@ -27,6 +27,7 @@ const NAMES = {
   category: CATEGORY_NAMES,
   role: ROLE_NAMES,
   kind: ASSESSMENT_KIND_NAMES,
+  step: ESCALATION_STEP_NAMES,
   agreement: { agreed: 'Agreed', declined: 'Declined', could_not_ask: 'Could not be asked' },
   state: { not_started: 'Not yet started', in_progress: 'In progress', completed: 'Completed' },
 };
@@ -35,6 +36,7 @@ const params = (request: FastifyRequest) => request.params as Values;
 const personIdOf = (request: FastifyRequest) => referenceOrNotFound(params(request).personId, 'PEOPLE.NOT_FOUND');
 const draftIdOf = (request: FastifyRequest) => referenceOrNotFound(params(request).draftId, 'ASSESSMENTS.DRAFT_NOT_FOUND');
 const assessmentIdOf = (request: FastifyRequest) => referenceOrNotFound(params(request).assessmentId, 'ASSESSMENTS.NOT_FOUND');
+const difficultyIdOf = (request: FastifyRequest) => referenceOrNotFound(params(request).difficultyId, 'ASSESSMENTS.DIFFICULTY_NOT_FOUND');
 const domainOfRequest = (request: FastifyRequest): DomainKey => {
   const domain = params(request).domain;
   if (!isDomainKey(domain)) throw notFound('ASSESSMENTS.DOMAIN_NOT_FOUND');
@@ -109,6 +111,29 @@ export function assessmentsPages(services: Services): RouteSpec[] {
     page(paths.assessment.pattern, 'people.view', 'assessment.viewed', 'A completed assessment, domain by domain as far as your agency may see it, and which consent would show the rest (CON-2)', async (request, reply) => {
       const shown = await assessments.show(actorOf(request), personIdOf(request), assessmentIdOf(request));
       return render(reply, 'assessment', shown.record, { assessment: shown.assessment, consentToAsk: AssessmentsService.consentToAsk(shown.assessment) });
+    }),
+    page(paths.escalations.pattern, 'people.view', 'assessment.escalations_viewed', 'Difficulties getting information from other agencies, and each step taken to resolve them (ASSESS-6)', async (request, reply) => {
+      const actor = actorOf(request);
+      const listed = await services.escalations.list(actor, personIdOf(request));
+      return render(reply, 'escalations', listed.record, { difficulties: listed.difficulties, canAssess: hasPermission(actor, 'assessments.record'), actor });
+    }),
+    page(paths.escalationNew.pattern, 'assessments.record', 'person.viewed', 'Form to record difficulty getting information and its first step (ASSESS-6)', async (request, reply) => {
+      const { record } = await services.escalations.forEscalation(actorOf(request), personIdOf(request), null);
+      return render(reply, 'escalation-form', record, { difficulty: null, values: typedOr(request, {}), action: paths.escalationNew(record.id) });
+    }),
+    answer(paths.escalationNew.pattern, 'assessment.escalated', 'Record difficulty getting information from another agency and its first step (ASSESS-6)', async (request, reply) => {
+      const personId = personIdOf(request);
+      await services.escalations.escalate(actorOf(request), personId, formOf(request));
+      return reply.redirectWithNotice(paths.escalations(personId), 'The escalation is recorded');
+    }),
+    page(paths.escalationStep.pattern, 'assessments.record', 'person.viewed', 'Form to record the next step in escalating a difficulty (ASSESS-6)', async (request, reply) => {
+      const { record, difficulty } = await services.escalations.forEscalation(actorOf(request), personIdOf(request), difficultyIdOf(request));
+      return render(reply, 'escalation-form', record, { difficulty, values: typedOr(request, {}), action: paths.escalationStep(record.id, difficulty!.id) });
+    }),
+    answer(paths.escalationStep.pattern, 'assessment.escalated', 'Record the next step in escalating a difficulty: further up, never back down, not once resolved (ASSESS-6)', async (request, reply) => {
+      const personId = personIdOf(request);
+      await services.escalations.escalateFurther(actorOf(request), personId, difficultyIdOf(request), formOf(request));
+      return reply.redirectWithNotice(paths.escalations(personId), 'The next step is recorded');
     }),
   ];
 }

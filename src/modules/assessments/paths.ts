@@ -13,6 +13,10 @@ export const assessmentsPaths = {
   outcome: path('/people/:personId/assessments/drafts/:draftId/outcome'),
   complete: path('/people/:personId/assessments/drafts/:draftId/complete'),
   assessment: path('/people/:personId/assessments/:assessmentId'),
+  /** ASSESS-6: difficulty getting information from another agency, and each step taken. */
+  escalations: path('/people/:personId/assessments/escalations'),
+  escalationNew: path('/people/:personId/assessments/escalations/new'),
+  escalationStep: path('/people/:personId/assessments/escalations/:difficultyId/steps'),
 };
 
 export const assessmentsApiPaths = {
@@ -23,4 +27,6 @@ export const assessmentsApiPaths = {
   domain: path('/api/v1/people/:personId/assessment-drafts/:draftId/domains/:domain'),
   outcome: path('/api/v1/people/:personId/assessment-drafts/:draftId/outcome'),
   completion: path('/api/v1/people/:personId/assessment-drafts/:draftId/completion'),
+  escalations: path('/api/v1/people/:personId/information-escalations'),
+  escalationSteps: path('/api/v1/people/:personId/information-escalations/:difficultyId/steps'),
 };

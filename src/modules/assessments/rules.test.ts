@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { INFORMATION_CATEGORIES } from '../../platform/access/sharing-terms.js';
 import {
-  addMonthsToDate, agreementSchema, clockOnCompletion, completionProblems, DOMAIN_KEYS, DOMAINS, domainProblems, domainSchema, domainState, outcomeState, type DomainAnswer,
+  addMonthsToDate, agreementSchema, clockOnCompletion, completionProblems, DOMAIN_KEYS, DOMAINS, domainProblems, domainSchema, domainState, escalationStepRefusal, outcomeState, type DomainAnswer,
 } from './rules.js';
 
 const answered: DomainAnswer = { status: 'assessed', needs: 'Needs help', strengths: null, ownWords: null, source: 'The person', verified: 'yes', unverifiedReason: null, notAssessedReason: null };
@@ -86,5 +86,18 @@ describe('assessment clocks (ASSESS-4, ASSESS-5)', () => {
     assert.deepEqual([core.kind, core.ruleId, core.dueAt.toISOString()], ['assessment.review', 'ASSESS-4', '2026-09-03T22:59:59.999Z']);
     const short = clockOnCompletion('short_term', new Date('2026-03-03T10:00:00Z'));
     assert.deepEqual([short.kind, short.ruleId, short.dueAt.toISOString()], ['assessment.core_needed', 'ASSESS-5', '2026-06-03T22:59:59.999Z']);
+  });
+});
+
+describe('escalating difficulty getting information (ASSESS-6)', () => {
+  test('up the ladder, supervisor, manager, onward (as often as needed), never back down, and not once resolved', () => {
+    assert.equal(escalationStepRefusal([], 'supervisor'), null);
+    assert.equal(escalationStepRefusal([], 'manager'), null);
+    assert.match(escalationStepRefusal([], 'onward')!, /supervisor or manager first/);
+    assert.equal(escalationStepRefusal([{ step: 'supervisor', resolved: false }], 'manager'), null);
+    assert.match(escalationStepRefusal([{ step: 'manager', resolved: false }], 'supervisor')!, /already been taken to the manager/);
+    assert.match(escalationStepRefusal([{ step: 'manager', resolved: false }], 'manager')!, /take it further/);
+    assert.equal(escalationStepRefusal([{ step: 'manager', resolved: false }, { step: 'onward', resolved: false }], 'onward'), null);
+    assert.match(escalationStepRefusal([{ step: 'supervisor', resolved: true }], 'manager')!, /resolved/);
   });
 });

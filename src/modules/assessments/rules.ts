@@ -205,3 +205,39 @@ export const CLOCKS_MET_BY: Record<AssessmentKind, AssessmentClock['kind'][]> = 
   core: ['assessment.review', 'assessment.core_needed'],
   short_term: [],
 };
+
+/**
+ * ASSESS-6 (handbook 14.2–14.3): difficulty getting information from another agency or part of the
+ * service goes to the supervisor, then the manager, then onward until it is resolved, and each step is
+ * recorded with its answer. A step never goes back down the ladder; "onward" may be taken as often as needed.
+ */
+export const ESCALATION_STEPS = ['supervisor', 'manager', 'onward'] as const;
+export type EscalationStep = (typeof ESCALATION_STEPS)[number];
+export const ESCALATION_STEP_NAMES: Record<EscalationStep, string> = {
+  supervisor: 'Supervisor',
+  manager: 'Manager',
+  onward: 'Onward (senior manager, head of service or the other agency’s management)',
+};
+
+export const escalationStepSchema = z.object({
+  step: z.enum(ESCALATION_STEPS, { error: 'Select who it was taken to' }),
+  escalatedTo: text('who it was taken to (name and role)', SHORT_MAX).min(1, 'Enter who it was taken to (name and role)'),
+  answer: text('what they said or did', TEXT_MAX).min(1, 'Enter what they said or did'),
+  resolved: z.enum(['yes', 'no'], { error: 'Select whether the information has now been obtained' }),
+});
+export const escalationSchema = escalationStepSchema.extend({
+  heldBy: text('the agency or service that holds the information', SHORT_MAX).min(1, 'Enter the agency or service that holds the information'),
+  informationSought: text('what information is needed and why', TEXT_MAX).min(1, 'Enter what information is needed and why'),
+});
+export type EscalationStepInput = z.infer<typeof escalationStepSchema>;
+
+/** Why this step cannot follow the ones recorded, or null. `line` is the steps so far, oldest first. */
+export function escalationStepRefusal(line: readonly { step: EscalationStep; resolved: boolean }[], step: EscalationStep): string | null {
+  const last = line.at(-1);
+  if (last?.resolved) return 'This difficulty is resolved: record a new one if the information is needed again';
+  if (!last) return step === 'onward' ? 'Take it to a supervisor or manager first (ASSESS-6)' : null;
+  const at = ESCALATION_STEPS.indexOf(last.step);
+  const next = ESCALATION_STEPS.indexOf(step);
+  if (next < at || (next === at && step !== 'onward')) return `It has already been taken to the ${ESCALATION_STEP_NAMES[last.step].toLowerCase()}: take it further (ASSESS-6)`;
+  return null;
+}

@@ -1,7 +1,7 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from '../../platform/access/policy.js';
 import { INFORMATION_CATEGORIES } from '../../platform/access/sharing-terms.js';
-import { AGREEMENTS, ASSESSMENT_KINDS, type DomainAnswer, type DomainKey, type Outcome } from './rules.js';
+import { AGREEMENTS, ASSESSMENT_KINDS, ESCALATION_STEPS, type DomainAnswer, type DomainKey, type Outcome } from './rules.js';
 
 /**
  * A holistic assessment being written: its author's working copy, not an entry. It is saved page by
@@ -75,3 +75,31 @@ export const assessmentItem = pgTable(
   (t) => [uniqueIndex('assessment_item_section_key').on(t.assessmentId, t.section), index('assessment_item_person_idx').on(t.personId)],
 );
 export type AssessmentItem = typeof assessmentItem.$inferSelect;
+
+/**
+ * One step in escalating difficulty getting information from another agency (ASSESS-6): who it was
+ * taken to and what they said or did. Steps are entries, never changed; the steps of one difficulty
+ * share `difficulty_id` (the first step's id). Held under "other notes" by the agency that recorded it.
+ */
+export const informationEscalation = pgTable(
+  'information_escalation',
+  {
+    id: uuid('id').primaryKey(),
+    difficultyId: uuid('difficulty_id').notNull(),
+    personId: uuid('person_id').notNull(),
+    owningAgencyId: uuid('owning_agency_id').notNull(),
+    teamId: uuid('team_id').notNull(),
+    recordedBy: uuid('recorded_by').notNull(),
+    heldBy: text('held_by').notNull(),
+    informationSought: text('information_sought').notNull(),
+    step: text('step', { enum: ESCALATION_STEPS }).notNull(),
+    escalatedTo: text('escalated_to').notNull(),
+    answer: text('answer').notNull(),
+    resolved: boolean('resolved').notNull(),
+    /** Its place in its difficulty, 1 for the first. */
+    position: integer('position').notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('information_escalation_person_idx').on(t.personId, t.recordedAt), uniqueIndex('information_escalation_position_key').on(t.difficultyId, t.position)],
+);
+export type InformationEscalation = typeof informationEscalation.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../platform/db/database.js';
-import { assessment, assessmentDraft, assessmentItem, type Assessment, type AssessmentDraft, type AssessmentItem } from './schema.js';
+import { assessment, assessmentDraft, assessmentItem, informationEscalation, type Assessment, type AssessmentDraft, type AssessmentItem, type InformationEscalation } from './schema.js';
 
 /** Whether the reader may see an item of an assessment, as an SQL condition on its columns. */
 export type VisibleItem = (item: typeof assessmentItem) => SQL;
@@ -74,4 +74,24 @@ export async function visibleItemsOf(db: Queryable, assessmentIds: string[], vis
 export async function earlierOf(db: Queryable, personId: string, agencyId: string): Promise<string[]> {
   const rows = await db.select({ id: assessment.id }).from(assessment).where(and(eq(assessment.personId, personId), eq(assessment.owningAgencyId, agencyId)));
   return rows.map((r) => r.id);
+}
+
+export async function insertEscalation(db: Queryable, values: typeof informationEscalation.$inferInsert): Promise<InformationEscalation> {
+  const [row] = await db.insert(informationEscalation).values(values).returning();
+  return row!;
+}
+
+/** Every step of the person's difficulties the reader may see: the latest-touched difficulty first, each one's steps in order. */
+export async function escalationsOf(db: Queryable, personId: string, visible: SQL): Promise<InformationEscalation[]> {
+  return db.select().from(informationEscalation).where(and(eq(informationEscalation.personId, personId), visible)).orderBy(desc(sql`max(${informationEscalation.recordedAt}) over (partition by ${informationEscalation.difficultyId})`), asc(informationEscalation.difficultyId), asc(informationEscalation.position));
+}
+
+/** The steps of one difficulty, oldest first, locked so two people cannot take the same next step at once. */
+export async function difficultyOf(db: Queryable, personId: string, difficultyId: string, visible: SQL): Promise<InformationEscalation[]> {
+  return db
+    .select()
+    .from(informationEscalation)
+    .where(and(eq(informationEscalation.difficultyId, difficultyId), eq(informationEscalation.personId, personId), visible))
+    .orderBy(asc(informationEscalation.position))
+    .for('update');
 }
