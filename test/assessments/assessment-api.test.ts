@@ -5,6 +5,7 @@ import { assessmentsApiPaths as api } from '../../src/modules/assessments/paths.
 import { DOMAINS } from '../../src/modules/assessments/rules.js';
 import { HELEN, KOFI, RAJ, TOM } from '../notes/world.js';
 import { AGREED, ANSWERED, assessmentsWorld, OUTCOME } from './world.js';
+import { momentOf } from '../../src/platform/access/facts.js';
 
 const t: TestConcord = await testConcord({ now: '2026-03-03T10:00:00Z' });
 const world = await assessmentsWorld(t);
@@ -112,6 +113,18 @@ describe('assessments (API)', () => {
     assert.deepEqual([mental.answer, mental.hidden], [null, { section: 'mental_health', category: 'mental_health', why: 'no_consent' }]);
     assert.deepEqual([shown.outcome, shown.outcomeHidden?.category], [null, 'care_plan']);
     assert.doesNotMatch(JSON.stringify(shown), /mental_health: needs/);
+  });
+
+  test('a completed assessment is an entry in the registry: its summary says what it is, never what it holds, and stands beside notes', async () => {
+    const person = await world.person();
+    const done = await world.completed(tom.actor, person.id, { kind: 'short_term' });
+    const at = momentOf(t.clock);
+    const [summary] = await t.services.entryKinds.latestOf(t.db, kofi.actor, at, person.id, 5);
+    assert.deepEqual(
+      { ...summary, recordedAt: summary!.recordedAt.toISOString() },
+      { type: 'assessment', id: done.id, personId: person.id, title: 'Assessment for short-term work', category: 'basic_details', owningAgencyId: tom.actor.agencyId, recordedAt: done.completedAt.toISOString(), significant: true },
+    );
+    assert.deepEqual(await t.services.entryKinds.latestOf(t.db, raj.actor, at, person.id, 5), []);
   });
 
   test('the OpenAPI document describes the assessment endpoints', async () => {
