@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { assertApiRefused } from '../support/refused.js';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { assessmentsApiPaths as api } from '../../src/modules/assessments/paths.js';
@@ -19,16 +20,7 @@ type Response = { statusCode: number; body: string; headers: Record<string, unkn
 const json = (response: Response) => JSON.parse(response.body);
 const fieldsOf = (response: Response) => Object.fromEntries(json(response).errors.map((e: { field: string; message: string }) => [e.field, e.message]));
 
-/** A refused request: the status, problem+json, and nothing about the person written. */
-async function assertRefused(personId: string, call: () => Promise<Response>, status: number) {
-  const before = { rows: await world.rows(personId), audit: await lastAuditId(t) };
-  const response = await call();
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-  assert.deepEqual(await world.rows(personId), before.rows);
-  assert.deepEqual((await auditSince(t, before.audit)).filter((e) => e.outcome === 'success').map((e) => e.action), []);
-  return response;
-}
+const assertRefused = (personId: string, call: () => Promise<Response>, status: number) => assertApiRefused(t, () => world.rows(personId), call, status);
 
 describe('assessments (API)', () => {
   test('start, save each domain and the outcome against the version read, complete: 201 with the signed assessment, each step audited', async () => {

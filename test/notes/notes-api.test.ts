@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { assertApiRefused } from '../support/refused.js';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { notesApiPaths as api } from '../../src/modules/notes/paths.js';
@@ -17,16 +18,8 @@ type Response = { statusCode: number; body: string; headers: Record<string, unkn
 const json = (response: Response) => JSON.parse(response.body);
 const titles = (response: Response) => (json(response).notes as { title: string }[]).map((n) => n.title);
 
-/** A refused request: the status, problem+json naming each field, and nothing written. */
-async function assertRefused(personId: string, call: () => Promise<Response>, status: number, errors?: Record<string, string>) {
-  const before = { notes: await world.noteRows(personId), audit: await lastAuditId(t) };
-  const response = await call();
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-  if (errors) assert.deepEqual(Object.fromEntries(json(response).errors.map((e: { field: string; message: string }) => [e.field, e.message])), errors);
-  assert.deepEqual(await world.noteRows(personId), before.notes);
-  assert.deepEqual((await auditSince(t, before.audit)).filter((e) => e.outcome === 'success').map((e) => e.action), []);
-}
+const assertRefused = (personId: string, call: () => Promise<Response>, status: number, errors?: Record<string, string>) =>
+  assertApiRefused(t, () => world.noteRows(personId), call, status, errors);
 
 describe('notes (API)', () => {
   test('a note written through the API is owned by the writer’s agency and signed; 201 with the note', async () => {

@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { assertApiRefused } from '../support/refused.js';
 import assert from 'node:assert/strict';
 import { apiClient, auditSince, lastAuditId, testConcord, type TestConcord } from '../support/app.js';
 import { riskApiPaths as api } from '../../src/modules/risk/paths.js';
@@ -16,16 +17,8 @@ const UNKNOWN = '6d3f3f0e-1111-4222-8333-444455556666';
 type Response = { statusCode: number; body: string; headers: Record<string, unknown> };
 const json = (response: Response) => JSON.parse(response.body);
 
-/** A refused request: the status, problem+json naming each field, and nothing written (no review, no deadline, no success audit). */
-async function assertRefused(personId: string, call: () => Promise<Response>, status: number, errors?: Record<string, string>) {
-  const before = { written: await world.written(personId), audit: await lastAuditId(t) };
-  const response = await call();
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-  if (errors) assert.deepEqual(Object.fromEntries(json(response).errors.map((e: { field: string; message: string }) => [e.field, e.message])), errors);
-  assert.deepEqual(await world.written(personId), before.written);
-  assert.deepEqual((await auditSince(t, before.audit)).filter((e) => e.outcome === 'success').map((e) => e.action), []);
-}
+const assertRefused = (personId: string, call: () => Promise<Response>, status: number, errors?: Record<string, string>) =>
+  assertApiRefused(t, () => world.written(personId), call, status, errors);
 
 describe('risk reviews (API)', () => {
   test('a completed review is signed and owned by the author’s agency; an undone POVA referral becomes Tom’s deadline under RISK-8, due the next working day', async () => {
